@@ -1,0 +1,91 @@
+//! Command line: clap definitions and flag -> library config translation.
+//! Nothing below this module sees clap.
+
+mod rules;
+mod scan;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit code: nothing found.
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code: findings (or rule problems for `rules check`).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: an error stopped the command.
+pub const EXIT_ERROR: u8 = 2;
+
+/// keyhound: find hardcoded secrets and the machine identities they belong to.
+#[derive(Debug, Parser)]
+#[command(name = "keyhound", version, about, propagate_version = true)]
+#[command(after_help = "Exit codes: 0 no findings, 1 findings, 2 error.")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Scan files, directories or standard input (`-`) for secrets.
+    Scan(scan::ScanArgs),
+    /// List or check rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// Print every rule: id, name, provider, confidence, severity.
+    List {
+        /// Extra rule files (add rules or override built-ins by id).
+        #[arg(long = "rules", value_name = "FILE")]
+        rules: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Lint a rule file (default: the built-in pack) and run every example and
+    /// negative example through the full detector.
+    Check {
+        /// Rule file to check, on top of the built-in pack.
+        file: Option<PathBuf>,
+    },
+}
+
+/// Format of `rules list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+/// When to color text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Color when stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always color.
+    Always,
+    /// Never color.
+    Never,
+}
+
+/// Parses the command line, runs it and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => scan::run(args),
+        Command::Rules(RulesCommand::List { rules, format }) => {
+            rules::list(&rules, format == ListFormat::Json)
+        }
+        Command::Rules(RulesCommand::Check { file }) => rules::check(file.as_deref()),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("keyhound: error: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! `keyhound scan`: flags -> scan options -> report -> exit code.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+
+use keyhound::report::{self, Format, ReportOptions};
+use keyhound::rules::RuleSet;
+use keyhound::scan::{ScanOutcome, Target};
+use keyhound::source::ReadOptions;
+use keyhound::source::fs::WalkOptions;
+
+use super::{ColorChoice, EXIT_CLEAN, EXIT_FINDINGS};
+
+/// Most warnings printed to stderr per kind before summarising the rest.
+const MAX_WARNINGS: usize = 20;
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    paths: Vec<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print secret values in full (they are redacted by default).
+    #[arg(long)]
+    show_secrets: bool,
+    /// Extra rule files (add rules or override built-ins by id).
+    #[arg(long = "rules", value_name = "FILE")]
+    rules: Vec<PathBuf>,
+    /// Worker threads (0 = one per core).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    threads: usize,
+    /// Skip files larger than SIZE (bytes, or with K/M/G, KiB/MiB/GiB suffix).
+    #[arg(long, value_name = "SIZE", default_value = "25MiB", value_parser = parse_size)]
+    max_file_size: u64,
+    /// Scan files that look binary (NUL byte in the first 8 KiB).
+    #[arg(long)]
+    scan_binary: bool,
+    /// Honour .gitignore/.ignore files (off by default: ignored .env files leak too).
+    #[arg(long)]
+    respect_gitignore: bool,
+    /// Follow symbolic links.
+    #[arg(long)]
+    follow_symlinks: bool,
+    /// Color the text report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Do not print warnings (unreadable or skipped files) to standard error.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Text,
+    Json,
+    Jsonl,
+    Sarif,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(format: OutputFormat) -> Self {
+        match format {
+            OutputFormat::Text => Format::Text,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Jsonl => Format::Jsonl,
+            OutputFormat::Sarif => Format::Sarif,
+        }
+    }
+}
+
+pub fn run(args: ScanArgs) -> Result<u8> {
+    let rule_files: Vec<&Path> = args.rules.iter().map(PathBuf::as_path).collect();
+    let rules = RuleSet::load(&rule_files).context("cannot load rules")?;
+    let targets: Vec<Target> = args
+        .paths
+        .iter()
+        .map(|p| {
+            if p == "-" {
+                Target::Stdin
+            } else {
+                Target::Path(PathBuf::from(p))
+            }
+        })
+        .collect();
+    let options = WalkOptions {
+        read: ReadOptions {
+            max_file_size: args.max_file_size,
+            scan_binary: args.scan_binary,
+        },
+        respect_gitignore: args.respect_gitignore,
+        follow_symlinks: args.follow_symlinks,
+        threads: args.threads,
+    };
+    let outcome = keyhound::scan(&rules, &targets, &options)?;
+    if !args.quiet {
+        warn(&outcome, args.max_file_size);
+    }
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let report_options = ReportOptions {
+        show_secrets: args.show_secrets,
+        color,
+    };
+    let format = Format::from(args.format);
+    match &args.output {
+        Some(path) => {
+            let file = File::create(path)
+                .with_context(|| format!("cannot create output file {}", path.display()))?;
+            let mut out = BufWriter::new(file);
+            report::write_report(&outcome, &rules, format, &report_options, &mut out)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            if format != Format::Text && !args.quiet {
+                eprintln!("{}", report::summary(&outcome));
+            }
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            let written = report::write_report(&outcome, &rules, format, &report_options, &mut out)
+                .and_then(|()| out.flush());
+            match written {
+                // A closed pipe (`keyhound scan | head`) is the reader's choice, not an error.
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.context("cannot write the report to standard output")?,
+            }
+        }
+    }
+    Ok(if outcome.findings.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+fn warn(outcome: &ScanOutcome, limit: u64) {
+    for issue in outcome.errors.iter().take(MAX_WARNINGS) {
+        eprintln!("keyhound: warning: {}", issue.message);
+    }
+    if outcome.errors.len() > MAX_WARNINGS {
+        eprintln!(
+            "keyhound: warning: ... and {} more unreadable paths (see the JSON report's `errors`)",
+            outcome.errors.len() - MAX_WARNINGS
+        );
+    }
+    for skipped in outcome.skipped.iter().take(MAX_WARNINGS) {
+        eprintln!(
+            "keyhound: note: skipped {}: larger than --max-file-size ({limit} bytes)",
+            skipped.path
+        );
+    }
+    if outcome.skipped.len() > MAX_WARNINGS {
+        eprintln!(
+            "keyhound: note: ... and {} more files over the size limit",
+            outcome.skipped.len() - MAX_WARNINGS
+        );
+    }
+}
+
+/// Parses `1234`, `10K`, `25M`, `1G`, `512KiB`, `25MiB` (binary multiples).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("invalid size {text:?}: expected e.g. 1048576, 512K, 25MiB"))?;
+    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => return Err(format!("invalid size unit {other:?} in {text:?}")),
+    };
+    number
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("size {text:?} is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("100"), Ok(100));
+        assert_eq!(parse_size("25MiB"), Ok(25 << 20));
+        assert_eq!(parse_size("1k"), Ok(1024));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5 parsecs").is_err());
+    }
+}

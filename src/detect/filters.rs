@@ -1,0 +1,167 @@
+//! Content filters applied to a candidate secret after the regex: placeholders,
+//! repeated or sequential characters, rule stopwords, and (for generic rules)
+//! values that are code rather than literals.
+
+/// Substrings (lowercase) that mark a placeholder, not a credential.
+const PLACEHOLDER_MARKERS: &[&str] = &[
+    "example",
+    "xxxx",
+    "placeholder",
+    "changeme",
+    "change_me",
+    "your_",
+    "your-",
+    "yourtoken",
+    "yourkey",
+    "dummy",
+    "redacted",
+    "****",
+    "<",
+    ">",
+    "${",
+    "{{",
+    "%(",
+];
+
+/// Obvious sequences that no random token contains.
+const SEQUENCES: &[&str] = &["123456", "abcdef", "qwerty"];
+
+/// True when `secret` looks like a placeholder or a made-up value.
+pub fn is_placeholder(secret: &[u8]) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    contains_any(&lower, PLACEHOLDER_MARKERS)
+        || contains_any(&lower, SEQUENCES)
+        || has_run(secret, 6)
+}
+
+/// True when `secret` contains one of `words` (already lowercase).
+pub fn has_stopword(secret: &[u8], words: &[String]) -> bool {
+    if words.is_empty() {
+        return false;
+    }
+    let lower = secret.to_ascii_lowercase();
+    words.iter().any(|w| contains(&lower, w.as_bytes()))
+}
+
+/// Literal words a generic assignment's value may be without being a secret.
+const NON_SECRET_VALUES: &[&str] = &[
+    "null",
+    "nil",
+    "none",
+    "true",
+    "false",
+    "undefined",
+    "empty",
+    "string",
+    "password",
+    "secret",
+    "token",
+    "required",
+    "optional",
+    "default",
+    "test",
+    "testing",
+    "admin",
+    "root",
+    "user",
+    "username",
+    "pass",
+    "passwd",
+    "value",
+    "hidden",
+    "unset",
+    "n/a",
+];
+
+/// True when a generic rule's value is code, a reference or a keyword rather
+/// than a literal credential.
+pub fn is_non_literal(value: &[u8]) -> bool {
+    let lower = value.to_ascii_lowercase();
+    if NON_SECRET_VALUES.iter().any(|w| lower == w.as_bytes()) {
+        return true;
+    }
+    // Variable references, interpolation, function calls, paths.
+    if lower.first() == Some(&b'$')
+        || lower.first() == Some(&b'%')
+        || lower.first() == Some(&b'/')
+        || contains_any(
+            &lower,
+            &["(", "process.env", "os.environ", "getenv", "env[", "env."],
+        )
+    {
+        return true;
+    }
+    // Dotted or namespaced identifiers: config.password, settings::TOKEN.
+    let identifier = |part: &[u8]| {
+        !part.is_empty()
+            && !part[0].is_ascii_digit()
+            && part.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    let dotted: Vec<&[u8]> = value.split(|&b| b == b'.').collect();
+    if dotted.len() > 1 && dotted.iter().all(|p| identifier(p)) {
+        return true;
+    }
+    // UPPER_SNAKE constant names and snake/camel identifiers without digits.
+    let upper_snake = value
+        .iter()
+        .all(|&b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
+        && value.contains(&b'_');
+    upper_snake
+}
+
+fn has_run(bytes: &[u8], n: usize) -> bool {
+    let mut run = 1;
+    for pair in bytes.windows(2) {
+        if pair[0] == pair[1] {
+            run += 1;
+            if run >= n {
+                return true;
+            }
+        } else {
+            run = 1;
+        }
+    }
+    false
+}
+
+fn contains_any(haystack: &[u8], needles: &[&str]) -> bool {
+    needles.iter().any(|n| contains(haystack, n.as_bytes()))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(haystack, needle).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        assert!(is_placeholder(b"AKIAIOSFODNN7EXAMPLE"));
+        assert!(is_placeholder(b"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+        assert!(is_placeholder(b"${GITHUB_TOKEN}"));
+        assert!(is_placeholder(b"<your token>"));
+        assert!(is_placeholder(b"aaaaaaB3"));
+        assert!(!is_placeholder(b"ghp_R8fKq2LmWz7Tn4Vb1Yc9Xd3Hs6Jp0Ga5Ue2Q"));
+    }
+
+    #[test]
+    fn non_literals() {
+        assert!(is_non_literal(b"config.password"));
+        assert!(is_non_literal(b"$DB_PASSWORD"));
+        assert!(is_non_literal(b"os.environ"));
+        assert!(is_non_literal(b"get_secret()"));
+        assert!(is_non_literal(b"DB_PASSWORD"));
+        assert!(is_non_literal(b"null"));
+        assert!(!is_non_literal(b"hX9#kq2!Lm"));
+        assert!(!is_non_literal(b"Tr0ub4dor&3"));
+    }
+
+    #[test]
+    fn stopwords() {
+        let words = vec!["sample".to_string()];
+        assert!(has_stopword(b"mySAMPLEkey", &words));
+        assert!(!has_stopword(b"mykey", &words));
+    }
+}

@@ -1,0 +1,256 @@
+//! Detection: bytes in, matches out. The detector never sees paths or git.
+//!
+//! 1. One Aho-Corasick pass over the blob finds which rules' keywords occur.
+//! 2. Each candidate rule's regex (compiled lazily, shared) runs over the blob.
+//! 3. The `secret` group goes through entropy, placeholder, stopword and (for
+//!    generic rules) value filters; companion parts are looked up nearby.
+//! 4. Overlaps are resolved: a specific rule beats a generic one on the same
+//!    bytes, and a match that is another match's companion part is folded in.
+
+pub mod entropy;
+pub mod filters;
+
+use std::ops::Range;
+
+use regex::bytes::CaptureLocations;
+
+use crate::rules::{Confidence, Rule, RuleSet};
+
+/// One rule hit in one blob.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// Index of the rule in its [`RuleSet`].
+    pub rule: usize,
+    /// Byte range of the secret in the blob.
+    pub secret: Range<usize>,
+    /// Confidence after companion checks.
+    pub confidence: Confidence,
+    /// Shannon entropy of the secret (bits per byte).
+    pub entropy: f64,
+    /// Companion parts found: `(part name, byte range)`.
+    pub parts: Vec<(String, Range<usize>)>,
+}
+
+/// A per-thread detector: holds scratch buffers, borrows the shared rule set.
+pub struct Detector<'r> {
+    rules: &'r RuleSet,
+    candidate: Vec<bool>,
+    candidates: Vec<usize>,
+}
+
+impl<'r> Detector<'r> {
+    /// A detector over `rules`; make one per thread.
+    pub fn new(rules: &'r RuleSet) -> Self {
+        Detector {
+            rules,
+            candidate: vec![false; rules.len()],
+            candidates: Vec::new(),
+        }
+    }
+
+    /// The rule set this detector uses.
+    pub fn rules(&self) -> &'r RuleSet {
+        self.rules
+    }
+
+    /// Scans `bytes`, appending matches to `out` sorted by secret start.
+    pub fn scan(&mut self, bytes: &[u8], out: &mut Vec<Match>) {
+        let start = out.len();
+        self.select_candidates(bytes);
+        for i in 0..self.candidates.len() {
+            let rule_index = self.candidates[i];
+            let rule = &self.rules.rules()[rule_index];
+            run_rule(rule_index, rule, bytes, out);
+        }
+        resolve_overlaps(self.rules, out, start);
+    }
+
+    fn select_candidates(&mut self, bytes: &[u8]) {
+        for &i in &self.candidates {
+            self.candidate[i] = false;
+        }
+        self.candidates.clear();
+        for hit in self.rules.prefilter().find_overlapping_iter(bytes) {
+            for &rule in self.rules.rules_for_keyword(hit.pattern().as_usize()) {
+                if !self.candidate[rule] {
+                    self.candidate[rule] = true;
+                    self.candidates.push(rule);
+                }
+            }
+        }
+        self.candidates.sort_unstable();
+    }
+}
+
+/// Runs one rule's regex over the blob and pushes the matches that pass the filters.
+fn run_rule(rule_index: usize, rule: &Rule, bytes: &[u8], out: &mut Vec<Match>) {
+    let Ok(regex) = rule.regex() else {
+        return; // built-in regexes are tested; user regexes are checked at load
+    };
+    let Some(group) = secret_group(regex) else {
+        return;
+    };
+    let mut locations: CaptureLocations = regex.capture_locations();
+    let mut at = 0;
+    while at <= bytes.len() {
+        let Some(whole) = regex.captures_read_at(&mut locations, bytes, at) else {
+            break;
+        };
+        at = if whole.end() > whole.start() {
+            whole.end()
+        } else {
+            whole.end() + 1
+        };
+        let Some((s, e)) = locations.get(group) else {
+            continue;
+        };
+        if let Some(found) = accept(rule_index, rule, bytes, s..e) {
+            out.push(found);
+        }
+    }
+}
+
+fn secret_group(regex: &regex::bytes::Regex) -> Option<usize> {
+    regex
+        .capture_names()
+        .position(|name| name == Some("secret"))
+}
+
+/// Applies the filters of DESIGN.md section 4 to one candidate secret.
+fn accept(rule_index: usize, rule: &Rule, bytes: &[u8], secret: Range<usize>) -> Option<Match> {
+    let value = &bytes[secret.clone()];
+    if value.is_empty() {
+        return None;
+    }
+    let entropy = entropy::shannon(value);
+    if entropy < rule.spec.min_entropy
+        || filters::is_placeholder(value)
+        || filters::has_stopword(value, &rule.stopwords)
+        || (rule.spec.generic && filters::is_non_literal(value))
+    {
+        return None;
+    }
+    let mut confidence = rule.spec.confidence;
+    let mut parts = Vec::new();
+    for companion in &rule.companions {
+        match find_companion(companion, bytes, &secret) {
+            Some(range) => parts.push((companion.spec.name.clone(), range)),
+            None => confidence = confidence.lowered(),
+        }
+    }
+    Some(Match {
+        rule: rule_index,
+        secret,
+        confidence,
+        entropy,
+        parts,
+    })
+}
+
+/// Finds a companion part within its line window around `secret`, nearest first.
+fn find_companion(
+    companion: &crate::rules::Companion,
+    bytes: &[u8],
+    secret: &Range<usize>,
+) -> Option<Range<usize>> {
+    let regex = companion.regex().ok()?;
+    let lines = companion.spec.within_lines as usize;
+    let window = line_window(bytes, secret, lines);
+    let group = secret_group(regex);
+    let mut best: Option<Range<usize>> = None;
+    let mut locations = regex.capture_locations();
+    let mut at = window.start;
+    while at < window.end {
+        let Some(whole) = regex.captures_read_at(&mut locations, &bytes[..window.end], at) else {
+            break;
+        };
+        at = whole.end().max(whole.start() + 1);
+        let range = match group.and_then(|g| locations.get(g)) {
+            Some((s, e)) => s..e,
+            None => whole.start()..whole.end(),
+        };
+        if range.start < secret.end && secret.start < range.end {
+            continue; // the secret itself is not its own companion
+        }
+        let distance = |r: &Range<usize>| r.start.abs_diff(secret.start);
+        if best.as_ref().is_none_or(|b| distance(&range) < distance(b)) {
+            best = Some(range);
+        }
+    }
+    best
+}
+
+/// Byte range covering `lines` lines above and below `range`.
+fn line_window(bytes: &[u8], range: &Range<usize>, lines: usize) -> Range<usize> {
+    let mut start = range.start;
+    for _ in 0..=lines {
+        match memchr::memrchr(b'\n', &bytes[..start]) {
+            Some(nl) if nl > 0 || start > 0 => {
+                start = nl;
+                if start == 0 {
+                    break;
+                }
+            }
+            _ => {
+                start = 0;
+                break;
+            }
+        }
+    }
+    let mut end = range.end;
+    for _ in 0..=lines {
+        match memchr::memchr(b'\n', &bytes[end..]) {
+            Some(offset) => end += offset + 1,
+            None => {
+                end = bytes.len();
+                break;
+            }
+        }
+    }
+    start..end.min(bytes.len())
+}
+
+/// How many sorted neighbours on each side are compared when resolving overlaps.
+const OVERLAP_NEIGHBOURS: usize = 64;
+
+/// Drops, among `out[start..]`: generic matches overlapping a specific match,
+/// matches that are another match's companion part, and the weaker of two
+/// overlapping generic matches. Leaves the rest sorted by position, then rule.
+fn resolve_overlaps(rules: &RuleSet, out: &mut Vec<Match>, start: usize) {
+    let mut found = out.split_off(start);
+    if found.len() > 1 {
+        found.sort_by_key(|m| (m.secret.start, m.rule));
+        let keep: Vec<bool> = (0..found.len())
+            .map(|i| !is_shadowed(rules, &found, i))
+            .collect();
+        let mut flags = keep.into_iter();
+        found.retain(|_| flags.next().unwrap_or(true));
+    }
+    out.extend(found);
+}
+
+fn is_shadowed(rules: &RuleSet, found: &[Match], i: usize) -> bool {
+    let generic = |m: &Match| rules.rules()[m.rule].spec.generic;
+    let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+    let m = &found[i];
+    let low = i.saturating_sub(OVERLAP_NEIGHBOURS);
+    let high = (i + OVERLAP_NEIGHBOURS + 1).min(found.len());
+    (low..high).filter(|&j| j != i).any(|j| {
+        let other = &found[j];
+        if other.rule == m.rule {
+            return false;
+        }
+        let companion_of_other = other
+            .parts
+            .iter()
+            .any(|(_, part)| part.start <= m.secret.start && m.secret.end <= part.end);
+        let both_overlap = overlaps(&m.secret, &other.secret);
+        let beaten_by_specific = generic(m) && !generic(other) && both_overlap;
+        let beaten_by_stronger_generic = generic(m)
+            && generic(other)
+            && both_overlap
+            && (other.confidence, std::cmp::Reverse(other.rule))
+                > (m.confidence, std::cmp::Reverse(m.rule));
+        companion_of_other || beaten_by_specific || beaten_by_stronger_generic
+    })
+}

@@ -1,0 +1,172 @@
+//! Findings: one rule plus one secret value with every location it was seen at.
+
+use std::fmt;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::rules::{Confidence, Severity};
+
+/// A secret value. `Debug` and `Display` never show it; reports call
+/// [`Secret::redacted`] unless the user asked for `--show-secrets`.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a raw value (invalid UTF-8 is replaced).
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        Secret(String::from_utf8_lossy(bytes).into_owned())
+    }
+
+    /// The raw value. Only report code with `--show-secrets` should call this.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// A short prefix and `…`: at most 4 characters, and at most a quarter of the value.
+    pub fn redacted(&self) -> String {
+        let chars = self.0.chars().count();
+        let shown = (chars / 4).min(4);
+        let prefix: String = self.0.chars().take(shown).collect();
+        format!("{prefix}…")
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({})", self.redacted())
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Location-free identity of a finding: hex SHA-256 of `"v1\0" + rule_id + "\0" + secret`.
+/// It survives moved lines and matches across commits and repositories.
+pub fn fingerprint(rule_id: &str, secret: &Secret) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"v1\0");
+    hasher.update(rule_id.as_bytes());
+    hasher.update(b"\0");
+    hasher.update(secret.expose().as_bytes());
+    hex(&hasher.finalize())
+}
+
+/// Git blob id of `content`: SHA-1 of `blob <len>\0<content>`, so a file on disk
+/// and the same content in history share one id.
+pub fn blob_id(content: &[u8]) -> String {
+    use sha1::Sha1;
+    let mut hasher = Sha1::new();
+    hasher.update(format!("blob {}\0", content.len()).as_bytes());
+    hasher.update(content);
+    hex(&hasher.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Where a secret was seen. Lines and columns are 1-based; columns count
+/// Unicode code points; `end_column` is exclusive. Byte offsets are 0-based.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    /// Path as given or found by the walker (`-` style inputs use `<stdin>`).
+    pub path: String,
+    /// First line of the secret.
+    pub line: usize,
+    /// Column of the secret's first character.
+    pub column: usize,
+    /// Last line of the secret.
+    pub end_line: usize,
+    /// Column just past the secret's last character.
+    pub end_column: usize,
+    /// Byte offset of the secret's start.
+    pub start_byte: usize,
+    /// Byte offset just past the secret.
+    pub end_byte: usize,
+    /// Git blob id of the content the secret was found in.
+    pub blob_id: String,
+}
+
+/// A companion part of a multi-part credential (e.g. the AWS key id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// Part name from the rule (`access_key_id`).
+    pub name: String,
+    /// The part's value (redacted in reports like the secret).
+    pub value: Secret,
+}
+
+/// One rule plus one secret value, with all its locations (sorted).
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// See [`fingerprint`].
+    pub fingerprint: String,
+    /// Rule id.
+    pub rule_id: String,
+    /// Rule name.
+    pub rule_name: String,
+    /// Provider of the credential.
+    pub provider: String,
+    /// Non-human identity kind.
+    pub identity: String,
+    /// Highest confidence over all locations.
+    pub confidence: Confidence,
+    /// Severity of the rule.
+    pub severity: Severity,
+    /// The secret value.
+    pub secret: Secret,
+    /// Shannon entropy of the secret.
+    pub entropy: f64,
+    /// Companion parts found next to the secret.
+    pub parts: Vec<Part>,
+    /// Every place the secret was seen.
+    pub locations: Vec<Location>,
+}
+
+impl Finding {
+    /// The first location (findings always have at least one).
+    pub fn first_location(&self) -> Option<&Location> {
+        self.locations.first()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_id_matches_git() {
+        // `printf 'hello\n' | git hash-object --stdin`
+        assert_eq!(
+            blob_id(b"hello\n"),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
+        assert_eq!(blob_id(b""), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    }
+
+    #[test]
+    fn redaction_shows_little() {
+        let s = Secret("ghp_abcdefghijklmnop".into());
+        assert_eq!(s.redacted(), "ghp_…");
+        assert_eq!(Secret("hunter2".into()).redacted(), "h…");
+        assert_eq!(format!("{s:?}"), "Secret(ghp_…)");
+    }
+
+    #[test]
+    fn fingerprint_is_stable() {
+        let a = fingerprint("r.x", &Secret("s".into()));
+        assert_eq!(a.len(), 64);
+        assert_eq!(a, fingerprint("r.x", &Secret("s".into())));
+        assert_ne!(a, fingerprint("r.y", &Secret("s".into())));
+    }
+}

@@ -1,0 +1,29 @@
+//! keyhound: a fast secret scanner and non-human-identity discovery engine.
+//!
+//! Data flows one way (see `DESIGN.md` in the project's shared notes):
+//!
+//! ```text
+//!  source ──► blobs ──► detect ──► matches ──► findings ──► report
+//!  (fs, stdin)  (path +   (keywords,   (rule,     (rule + secret,  (text, json,
+//!               bytes)    regex,       spans)     all locations)   jsonl, sarif)
+//!                         entropy,
+//!                         filters)
+//! ```
+//!
+//! - [`rules`]: rule schema, built-in pack, compilation, `rules check`.
+//! - [`detect`]: the per-thread [`detect::Detector`]: bytes in, matches out.
+//! - [`source`]: where blobs come from; never detects.
+//! - [`scan`]: drives a source with detecting workers and collects findings.
+//! - [`finding`]: findings, locations, fingerprints, redaction.
+//! - [`report`]: output formats; never sees a regex.
+
+pub mod detect;
+pub mod finding;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
+
+pub use finding::{Finding, Location, Secret};
+pub use rules::RuleSet;
+pub use scan::{ScanOutcome, Target, scan};

@@ -1,0 +1,333 @@
+//! Compiling rule specs into an immutable [`RuleSet`] shared by all scan threads:
+//! one Aho-Corasick automaton over every keyword, and per-rule regexes compiled
+//! lazily on first use so start-up stays in milliseconds.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::{Regex, RegexBuilder};
+use sha2::{Digest, Sha256};
+
+use super::load::{RuleError, builtin_sources, parse_rule_file, read_rule_file};
+use super::schema::{CompanionSpec, RuleSpec};
+
+/// Upper bound on a compiled regex program; patterns beyond it are rejected.
+const REGEX_SIZE_LIMIT: usize = 16 * 1024 * 1024;
+
+/// A rule ready for matching.
+#[derive(Debug)]
+pub struct Rule {
+    /// The rule as written.
+    pub spec: RuleSpec,
+    /// File the rule came from (built-in file name or user path).
+    pub origin: String,
+    /// Lowercased stopwords for the per-rule filter.
+    pub(crate) stopwords: Vec<String>,
+    /// Companion parts of a multi-part credential.
+    pub companions: Vec<Companion>,
+    regex: LazyRegex,
+}
+
+/// A compiled companion part.
+#[derive(Debug)]
+pub struct Companion {
+    /// The companion as written.
+    pub spec: CompanionSpec,
+    regex: LazyRegex,
+}
+
+/// A regex compiled on first use; the compile result is kept.
+#[derive(Debug)]
+struct LazyRegex {
+    pattern: String,
+    compiled: OnceLock<Result<Regex, String>>,
+}
+
+impl LazyRegex {
+    fn new(pattern: &str) -> Self {
+        LazyRegex {
+            pattern: pattern.to_string(),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> Result<&Regex, &str> {
+        self.compiled
+            .get_or_init(|| compile_regex(&self.pattern))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
+/// Compiles a rule regex the way the detector runs it: bytes, Unicode off.
+fn compile_regex(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|err| err.to_string())
+}
+
+impl Rule {
+    fn new(spec: RuleSpec, origin: &str) -> Self {
+        Rule {
+            stopwords: spec
+                .stopwords
+                .iter()
+                .map(|w| w.to_ascii_lowercase())
+                .collect(),
+            companions: spec
+                .requires
+                .iter()
+                .map(|c| Companion {
+                    regex: LazyRegex::new(&c.pattern),
+                    spec: c.clone(),
+                })
+                .collect(),
+            regex: LazyRegex::new(&spec.pattern),
+            origin: origin.to_string(),
+            spec,
+        }
+    }
+
+    /// The rule's regex, compiled on first call. Errors carry the regex message.
+    pub fn regex(&self) -> Result<&Regex, &str> {
+        self.regex.get()
+    }
+
+    /// Rule id.
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// Checks schema constraints that need no example run: id shape, keywords,
+    /// a compiling regex with exactly one `secret` group, companions.
+    pub fn validate(&self) -> Result<(), RuleError> {
+        let invalid = |reason: String| RuleError::Invalid {
+            file: self.origin.clone(),
+            rule: self.spec.id.clone(),
+            reason,
+        };
+        let spec = &self.spec;
+        if !is_valid_id(&spec.id) {
+            return Err(invalid(
+                "id must be dotted lowercase like `provider.kind` ([a-z0-9-] parts)".into(),
+            ));
+        }
+        for (field, value) in [
+            ("name", &spec.name),
+            ("provider", &spec.provider),
+            ("identity", &spec.identity),
+        ] {
+            if value.trim().is_empty() {
+                return Err(invalid(format!("`{field}` must not be empty")));
+            }
+        }
+        if spec.keywords.is_empty() {
+            return Err(invalid("at least one keyword is required".into()));
+        }
+        if let Some(bad) = spec.keywords.iter().find(|k| k.len() < 3 || !k.is_ascii()) {
+            return Err(invalid(format!(
+                "keyword {bad:?} must be ASCII and at least 3 characters"
+            )));
+        }
+        if !(0.0..=8.0).contains(&spec.min_entropy) {
+            return Err(invalid("min_entropy must be between 0 and 8".into()));
+        }
+        let regex = self
+            .regex()
+            .map_err(|err| invalid(format!("pattern does not compile: {err}")))?;
+        let secret_groups = regex
+            .capture_names()
+            .filter(|name| *name == Some("secret"))
+            .count();
+        if secret_groups != 1 {
+            return Err(invalid(
+                "pattern must have exactly one named group `secret`".into(),
+            ));
+        }
+        for companion in &self.companions {
+            companion.regex().map_err(|err| {
+                invalid(format!(
+                    "companion `{}` pattern does not compile: {err}",
+                    companion.spec.name
+                ))
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl Companion {
+    /// The companion's regex, compiled on first call.
+    pub fn regex(&self) -> Result<&Regex, &str> {
+        self.regex.get()
+    }
+}
+
+fn is_valid_id(id: &str) -> bool {
+    let mut parts = 0;
+    for part in id.split('.') {
+        parts += 1;
+        if part.is_empty()
+            || !part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        {
+            return false;
+        }
+    }
+    parts >= 2
+}
+
+/// The immutable, compiled rule pack shared by every scan thread.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    prefilter: AhoCorasick,
+    /// For each keyword pattern of the automaton, the rules it enables.
+    keyword_rules: Vec<Vec<usize>>,
+    hash: String,
+}
+
+impl RuleSet {
+    /// The built-in pack embedded in the binary.
+    pub fn builtin() -> Result<Self, RuleError> {
+        Self::load(&[])
+    }
+
+    /// The built-in pack plus user rule files; a user rule replaces the
+    /// built-in rule with the same id. User rules are validated eagerly so a
+    /// malformed file fails before the scan starts.
+    pub fn load(user_files: &[&Path]) -> Result<Self, RuleError> {
+        let mut specs: Vec<(RuleSpec, String)> = Vec::new();
+        let mut hasher = Sha256::new();
+        for (file, text) in builtin_sources() {
+            hasher.update(file.as_bytes());
+            hasher.update(text.as_bytes());
+            for spec in parse_rule_file(file, text)? {
+                specs.push((spec, (*file).to_string()));
+            }
+        }
+        let mut user_rules = Vec::new();
+        for path in user_files {
+            let origin = path.display().to_string();
+            for spec in read_rule_file(path)? {
+                let rule = Rule::new(spec, &origin);
+                rule.validate()?;
+                hasher.update(rule.spec.id.as_bytes());
+                hasher.update(rule.spec.pattern.as_bytes());
+                user_rules.push(rule);
+            }
+        }
+        let mut rules: Vec<Rule> = specs
+            .into_iter()
+            .map(|(spec, origin)| Rule::new(spec, &origin))
+            .collect();
+        for user in user_rules {
+            match rules.iter().position(|r| r.spec.id == user.spec.id) {
+                Some(i) => rules[i] = user,
+                None => rules.push(user),
+            }
+        }
+        Self::from_rules(rules, format!("{:x}", hasher.finalize()))
+    }
+
+    /// Builds a set from already-made rules (duplicate ids are an error).
+    pub fn from_rules(rules: Vec<Rule>, hash: String) -> Result<Self, RuleError> {
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        for rule in &rules {
+            if let Some(first) = seen.insert(&rule.spec.id, &rule.origin) {
+                return Err(RuleError::Invalid {
+                    file: rule.origin.clone(),
+                    rule: rule.spec.id.clone(),
+                    reason: format!("duplicate rule id (also defined in {first})"),
+                });
+            }
+        }
+        let mut keyword_index: HashMap<String, usize> = HashMap::new();
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        for (rule_index, rule) in rules.iter().enumerate() {
+            for keyword in &rule.spec.keywords {
+                let key = keyword.to_ascii_lowercase();
+                let slot = *keyword_index.entry(key.clone()).or_insert_with(|| {
+                    keywords.push(key);
+                    keyword_rules.push(Vec::new());
+                    keywords.len() - 1
+                });
+                if !keyword_rules[slot].contains(&rule_index) {
+                    keyword_rules[slot].push(rule_index);
+                }
+            }
+        }
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)
+            .map_err(|err| RuleError::Invalid {
+                file: "<rule pack>".into(),
+                rule: "<keywords>".into(),
+                reason: format!("cannot build keyword automaton: {err}"),
+            })?;
+        Ok(RuleSet {
+            rules,
+            prefilter,
+            keyword_rules,
+            hash,
+        })
+    }
+
+    /// All rules, in load order (rule index = position).
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// True when the set has no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The keyword automaton (patterns are lowercased keywords).
+    pub(crate) fn prefilter(&self) -> &AhoCorasick {
+        &self.prefilter
+    }
+
+    /// Rules enabled by keyword pattern `pattern`.
+    pub(crate) fn rules_for_keyword(&self, pattern: usize) -> &[usize] {
+        self.keyword_rules.get(pattern).map_or(&[], Vec::as_slice)
+    }
+
+    /// SHA-256 over the pack's sources: changes whenever any rule changes.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// Looks a rule up by id.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.spec.id == id)
+    }
+
+    /// A set with only the rules whose ids are in `keep` removed or kept.
+    pub fn retain(self, keep: impl Fn(&Rule) -> bool) -> Result<Self, RuleError> {
+        let hash = self.hash.clone();
+        let rules = self.rules.into_iter().filter(|r| keep(r)).collect();
+        Self::from_rules(rules, hash)
+    }
+
+    /// Makes a set from specs alone (used by `rules check` on a single file).
+    pub fn from_specs(specs: Vec<(RuleSpec, String)>) -> Result<Self, RuleError> {
+        let rules = specs
+            .into_iter()
+            .map(|(spec, origin)| Rule::new(spec, &origin))
+            .collect();
+        Self::from_rules(rules, String::new())
+    }
+}

@@ -1,0 +1,12 @@
+//! Rules: the on-disk schema, loading (built-in pack + user files), compilation
+//! into a shared [`RuleSet`], and the `rules check` lint.
+
+mod check;
+mod compile;
+mod load;
+mod schema;
+
+pub use check::{CheckProblem, check_rules};
+pub use compile::{Companion, Rule, RuleSet};
+pub use load::{RuleError, builtin_sources, parse_rule_file};
+pub use schema::{CompanionSpec, Confidence, RuleFile, RuleSpec, Severity};

@@ -1,0 +1,151 @@
+//! The on-disk rule format (`rules/*.toml`), exactly as users write it.
+//! See `docs/RULES.md` for the annotated schema.
+
+use serde::Deserialize;
+
+/// One rule file: a list of `[[rule]]` tables.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// The rules of this file, in file order.
+    #[serde(rename = "rule", default)]
+    pub rules: Vec<RuleSpec>,
+}
+
+/// One rule as written in TOML.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable unique id, dotted lowercase (`github.pat-classic`).
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// Provider the credential belongs to (`github`).
+    pub provider: String,
+    /// Non-human-identity kind this credential is (`github.personal-access-token`).
+    pub identity: String,
+    /// Case-insensitive literals; the rule only runs on blobs containing one.
+    pub keywords: Vec<String>,
+    /// Regex (bytes, Unicode off) with exactly one named group `secret`.
+    pub pattern: String,
+    /// Minimum Shannon entropy (bits per byte) of the secret.
+    #[serde(default)]
+    pub min_entropy: f64,
+    /// How sure a match is to be a real credential.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Impact if the credential is real.
+    #[serde(default)]
+    pub severity: Severity,
+    /// Catch-all rule: loses to specific rules on the same bytes; stricter value filter.
+    #[serde(default)]
+    pub generic: bool,
+    /// Secrets containing one of these (case-insensitive) are dropped.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// Names of offline validators to run (reserved; see DESIGN.md section 6).
+    #[serde(default)]
+    pub validate: Vec<String>,
+    /// Documentation of the provider's token format.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Companion parts of a multi-part credential.
+    #[serde(default)]
+    pub requires: Vec<CompanionSpec>,
+    /// Texts the full detector must report under this rule.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Texts the full detector must not report under this rule.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+/// A companion part of a multi-part credential (e.g. the AWS key id next to its secret).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompanionSpec {
+    /// Part name shown in reports (`access_key_id`).
+    pub name: String,
+    /// Regex; its `secret` group (or the whole match) is the part's value.
+    pub pattern: String,
+    /// Lines above and below the main match searched for the part.
+    #[serde(default = "default_within_lines")]
+    pub within_lines: u32,
+}
+
+fn default_within_lines() -> u32 {
+    5
+}
+
+/// How likely a match is to be a real credential.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Weak evidence: context-only or generic match.
+    Low,
+    /// Plausible: shape plus context.
+    #[default]
+    Medium,
+    /// Distinctive documented format.
+    High,
+}
+
+impl Confidence {
+    /// One level lower (used when a companion part is missing).
+    pub fn lowered(self) -> Self {
+        match self {
+            Confidence::High => Confidence::Medium,
+            _ => Confidence::Low,
+        }
+    }
+
+    /// Lowercase name as written in rules and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// Impact of a leaked credential.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Little impact (public identifiers, test-mode keys).
+    Low,
+    /// Limited impact.
+    Medium,
+    /// Account or service access.
+    #[default]
+    High,
+    /// Cloud-wide, payment or private-key compromise.
+    Critical,
+}
+
+impl Severity {
+    /// Lowercase name as written in rules and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// GitHub code scanning `security-severity` score (0.0–10.0).
+    pub fn security_severity(self) -> &'static str {
+        match self {
+            Severity::Low => "3.0",
+            Severity::Medium => "5.5",
+            Severity::High => "8.0",
+            Severity::Critical => "9.5",
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Byte offsets to 1-based lines and code-point columns.
+
+use std::ops::Range;
+
+/// Line and column span of a byte range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First line (1-based).
+    pub line: usize,
+    /// First column (1-based, code points).
+    pub column: usize,
+    /// Last line (1-based).
+    pub end_line: usize,
+    /// Column just past the end (1-based, code points).
+    pub end_column: usize,
+}
+
+/// Incremental locator: call [`Locator::span`] with non-decreasing starts to
+/// count each newline once.
+pub struct Locator<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> Locator<'a> {
+    /// A locator at the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Locator {
+            bytes,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    /// Span of `range`; restarts from the top if `range` starts before the last call.
+    pub fn span(&mut self, range: &Range<usize>) -> Span {
+        if range.start < self.offset {
+            *self = Locator::new(self.bytes);
+        }
+        let (line, line_start) = self.advance(range.start);
+        let column = columns(&self.bytes[line_start..range.start]) + 1;
+        let (end_line, end_line_start) = position(self.bytes, line, line_start, range.end);
+        let end_column = columns(&self.bytes[end_line_start..range.end]) + 1;
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    fn advance(&mut self, to: usize) -> (usize, usize) {
+        let (line, line_start) = position(self.bytes, self.line, self.line_start, to);
+        self.offset = to;
+        self.line = line;
+        self.line_start = line_start;
+        (line, line_start)
+    }
+}
+
+/// Line number and line start of `to`, counting from a known line start.
+fn position(bytes: &[u8], line: usize, line_start: usize, to: usize) -> (usize, usize) {
+    let mut found = (line, line_start);
+    for nl in memchr::memchr_iter(b'\n', &bytes[line_start..to]) {
+        found = (found.0 + 1, line_start + nl + 1);
+    }
+    found
+}
+
+/// Code points in `bytes` (UTF-8 continuation bytes are not counted).
+fn columns(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
+/// Span of a single range in `bytes`.
+pub fn locate(bytes: &[u8], range: &Range<usize>) -> Span {
+    Locator::new(bytes).span(range)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        let text = "ab\ncdé fg\nhij";
+        let bytes = text.as_bytes();
+        let mut locator = Locator::new(bytes);
+        let f = text.find('f').unwrap_or(0);
+        assert_eq!(
+            locator.span(&(f..f + 2)),
+            Span {
+                line: 2,
+                column: 5,
+                end_line: 2,
+                end_column: 7
+            }
+        );
+        let h = text.find('h').unwrap_or(0);
+        assert_eq!(locator.span(&(h..h + 1)).line, 3);
+        assert_eq!(
+            locator.span(&(0..4)),
+            Span {
+                line: 1,
+                column: 1,
+                end_line: 2,
+                end_column: 2
+            }
+        );
+    }
+}

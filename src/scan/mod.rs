@@ -1,0 +1,150 @@
+//! The scan engine: drives a source with one detecting worker per thread, and
+//! collects their hits into sorted, deterministic findings.
+//!
+//! ```text
+//! source (walker threads) ──► Worker (Detector + scratch) ──► channel ──► Collector
+//! ```
+
+mod collect;
+mod locate;
+mod worker;
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::rules::RuleSet;
+use crate::source::{self, SkipReason, fs::WalkOptions};
+
+pub use collect::Collector;
+pub use locate::locate;
+pub use worker::{Event, Hit, Worker};
+
+/// What to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A file or directory.
+    Path(PathBuf),
+    /// Standard input (`-` on the command line).
+    Stdin,
+}
+
+/// Why a scan could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// A path given by the user does not exist.
+    #[error("path not found: {0}")]
+    NotFound(PathBuf),
+}
+
+/// Counters for a whole scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Files (and stdin) scanned.
+    pub files: u64,
+    /// Bytes scanned.
+    pub bytes: u64,
+    /// Findings reported.
+    pub findings: u64,
+    /// Files skipped because they look binary.
+    pub skipped_binary: u64,
+    /// Files skipped because they exceed the size limit.
+    pub skipped_large: u64,
+    /// Files or directories that could not be read.
+    pub errors: u64,
+    /// Wall time of the scan in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// A problem met during the scan; the scan went on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ScanIssue {
+    /// Path concerned (may be empty when the walker could not name one).
+    pub path: String,
+    /// What happened.
+    pub message: String,
+}
+
+/// A file deliberately not scanned.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Skipped {
+    /// Path of the file.
+    pub path: String,
+    /// Why it was skipped.
+    pub reason: SkipReason,
+}
+
+/// Everything a scan produced, sorted.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOutcome {
+    /// Findings, sorted by first location then rule.
+    pub findings: Vec<Finding>,
+    /// Counters.
+    pub stats: Stats,
+    /// Read errors (sorted by path).
+    pub errors: Vec<ScanIssue>,
+    /// Files over the size limit (sorted by path); binary skips are only counted.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Scans `targets` with `rules`. Paths must exist; unreadable files inside
+/// them are recorded in [`ScanOutcome::errors`] and the scan goes on.
+pub fn scan(
+    rules: &RuleSet,
+    targets: &[Target],
+    options: &WalkOptions,
+) -> Result<ScanOutcome, ScanError> {
+    let started = Instant::now();
+    let mut paths = Vec::new();
+    let mut stdin = false;
+    for target in targets {
+        match target {
+            Target::Path(path) => {
+                if std::fs::symlink_metadata(path).is_err() {
+                    return Err(ScanError::NotFound(path.clone()));
+                }
+                paths.push(path.clone());
+            }
+            Target::Stdin => stdin = true,
+        }
+    }
+    let (sender, receiver) = mpsc::channel::<Event>();
+    let mut collector = Collector::new(rules);
+    std::thread::scope(|scope| {
+        let walker_sender = sender.clone();
+        scope.spawn(move || {
+            source::fs::walk(&paths, options, || {
+                Worker::new(rules, walker_sender.clone())
+            });
+        });
+        if stdin {
+            let mut worker = Worker::new(rules, sender.clone());
+            source::stdin::scan_reader(std::io::stdin().lock(), &options.read, &mut worker);
+        }
+        drop(sender);
+        for event in receiver {
+            collector.add(event);
+        }
+    });
+    let mut outcome = collector.finish();
+    outcome.stats.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(outcome)
+}
+
+/// Scans one in-memory blob and returns its findings (used by `rules check`,
+/// tests and benchmarks).
+pub fn scan_bytes(rules: &RuleSet, path: &str, bytes: &[u8]) -> Vec<Finding> {
+    let (sender, receiver) = mpsc::channel();
+    {
+        let mut worker = Worker::new(rules, sender);
+        crate::source::BlobVisitor::blob(&mut worker, path, bytes);
+    }
+    let mut collector = Collector::new(rules);
+    for event in receiver {
+        collector.add(event);
+    }
+    collector.finish().findings
+}
