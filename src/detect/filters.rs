@@ -26,9 +26,19 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
 /// Obvious sequences that no random token contains.
 const SEQUENCES: &[&str] = &["123456", "abcdef", "qwerty"];
 
+/// Markers still checked in long secrets (private key blocks, certificates),
+/// where short markers such as `xxxx` or a run of `A`s occur by chance.
+const LONG_PLACEHOLDER_MARKERS: &[&str] = &["example", "placeholder", "redacted", "${", "{{"];
+
+/// Secrets at least this long only get [`LONG_PLACEHOLDER_MARKERS`].
+const LONG_SECRET: usize = 128;
+
 /// True when `secret` looks like a placeholder or a made-up value.
 pub fn is_placeholder(secret: &[u8]) -> bool {
     let lower = secret.to_ascii_lowercase();
+    if secret.len() >= LONG_SECRET {
+        return contains_any(&lower, LONG_PLACEHOLDER_MARKERS);
+    }
     contains_any(&lower, PLACEHOLDER_MARKERS)
         || contains_any(&lower, SEQUENCES)
         || has_run(secret, 6)
@@ -86,7 +96,16 @@ pub fn is_non_literal(value: &[u8]) -> bool {
         || lower.first() == Some(&b'/')
         || contains_any(
             &lower,
-            &["(", "process.env", "os.environ", "getenv", "env[", "env."],
+            &[
+                "(",
+                "[",
+                "{",
+                "process.env",
+                "os.environ",
+                "getenv",
+                "env[",
+                "env.",
+            ],
         )
     {
         return true;
@@ -101,12 +120,15 @@ pub fn is_non_literal(value: &[u8]) -> bool {
     if dotted.len() > 1 && dotted.iter().all(|p| identifier(p)) {
         return true;
     }
-    // UPPER_SNAKE constant names and snake/camel identifiers without digits.
-    let upper_snake = value
+    // Lone words and camelCase identifiers: letters only and short.
+    if value.len() < 16 && value.iter().all(u8::is_ascii_alphabetic) {
+        return true;
+    }
+    // UPPER_SNAKE constant names.
+    value
         .iter()
         .all(|&b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
-        && value.contains(&b'_');
-    upper_snake
+        && value.contains(&b'_')
 }
 
 fn has_run(bytes: &[u8], n: usize) -> bool {
@@ -144,6 +166,12 @@ mod tests {
         assert!(is_placeholder(b"<your token>"));
         assert!(is_placeholder(b"aaaaaaB3"));
         assert!(!is_placeholder(b"ghp_R8fKq2LmWz7Tn4Vb1Yc9Xd3Hs6Jp0Ga5Ue2Q"));
+        // Long key blocks keep their natural runs (`AAAAAAAA`, indentation).
+        let key = format!(
+            "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAA{}",
+            "q".repeat(0)
+        ) + &"Zk2mQ9vLx7".repeat(12);
+        assert!(!is_placeholder(key.as_bytes()));
     }
 
     #[test]
