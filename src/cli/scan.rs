@@ -126,7 +126,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             report::write_report(&outcome, &rules, format, &report_options, &mut out)
                 .and_then(|()| out.flush())
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            if format != Format::Text && !args.quiet {
+            if !args.quiet {
                 eprintln!("{}", report::summary(&outcome));
             }
         }

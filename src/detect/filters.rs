@@ -24,7 +24,7 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
 ];
 
 /// Obvious sequences that no random token contains.
-const SEQUENCES: &[&str] = &["123456", "abcdef", "qwerty"];
+const SEQUENCES: &[&str] = &["123456", "abcdef", "qwerty", "asdfgh", "!@#$%"];
 
 /// Markers still checked in long secrets (private key blocks, certificates),
 /// where short markers such as `xxxx` or a run of `A`s occur by chance.
@@ -84,30 +84,37 @@ const NON_SECRET_VALUES: &[&str] = &[
 ];
 
 /// True when a generic rule's value is code, a reference or a keyword rather
-/// than a literal credential.
-pub fn is_non_literal(value: &[u8]) -> bool {
-    let lower = value.to_ascii_lowercase();
-    if NON_SECRET_VALUES.iter().any(|w| lower == w.as_bytes()) {
+/// than a literal credential. `next` is the byte right after the value.
+pub fn is_non_literal(value: &[u8], next: Option<u8>) -> bool {
+    // A call or an index right after the value: `token = build_token(...)`.
+    if matches!(next, Some(b'(' | b'[')) {
         return true;
     }
-    // Variable references, interpolation, function calls, paths.
-    if lower.first() == Some(&b'$')
-        || lower.first() == Some(&b'%')
-        || lower.first() == Some(&b'/')
-        || contains_any(
-            &lower,
-            &[
-                "(",
-                "[",
-                "{",
-                "process.env",
-                "os.environ",
-                "getenv",
-                "env[",
-                "env.",
-            ],
-        )
+    let lower = value.to_ascii_lowercase();
+    // Variable references, interpolation, calls, instance variables.
+    if matches!(lower.first(), Some(b'$' | b'%' | b'@' | b':'))
+        || contains_any(&lower, CODE_MARKERS)
     {
+        return true;
+    }
+    // Trailing punctuation of code or markup (`string!`, `production:`, `postgres/`).
+    let trimmed = trim_end(value, b"!?:;/.");
+    let trimmed_lower = trimmed.to_ascii_lowercase();
+    if NON_SECRET_VALUES
+        .iter()
+        .any(|w| trimmed_lower == w.as_bytes())
+    {
+        return true;
+    }
+    // Lone words and camelCase identifiers: letters only and short.
+    if trimmed.len() < 16 && trimmed.iter().all(u8::is_ascii_alphabetic) {
+        return true;
+    }
+    // snake_case identifiers and lowercase paths: `build_tag_values`, `active_storage/disk`.
+    let lowercase_name = trimmed
+        .iter()
+        .all(|&b| b.is_ascii_lowercase() || matches!(b, b'_' | b'/' | b'-'));
+    if lowercase_name && trimmed.iter().any(|&b| matches!(b, b'_' | b'/')) {
         return true;
     }
     // Dotted or namespaced identifiers: config.password, settings::TOKEN.
@@ -120,15 +127,35 @@ pub fn is_non_literal(value: &[u8]) -> bool {
     if dotted.len() > 1 && dotted.iter().all(|p| identifier(p)) {
         return true;
     }
-    // Lone words and camelCase identifiers: letters only and short.
-    if value.len() < 16 && value.iter().all(u8::is_ascii_alphabetic) {
-        return true;
-    }
     // UPPER_SNAKE constant names.
     value
         .iter()
         .all(|&b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
         && value.contains(&b'_')
+}
+
+/// Substrings (lowercase) that only occur in code, never in a literal secret.
+const CODE_MARKERS: &[&str] = &[
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "|",
+    "\\n",
+    "process.env",
+    "os.environ",
+    "getenv",
+    "env.",
+];
+
+fn trim_end<'a>(bytes: &'a [u8], strip: &[u8]) -> &'a [u8] {
+    let end = bytes
+        .iter()
+        .rposition(|b| !strip.contains(b))
+        .map_or(0, |i| i + 1);
+    &bytes[..end]
 }
 
 fn has_run(bytes: &[u8], n: usize) -> bool {
@@ -176,14 +203,27 @@ mod tests {
 
     #[test]
     fn non_literals() {
-        assert!(is_non_literal(b"config.password"));
-        assert!(is_non_literal(b"$DB_PASSWORD"));
-        assert!(is_non_literal(b"os.environ"));
-        assert!(is_non_literal(b"get_secret()"));
-        assert!(is_non_literal(b"DB_PASSWORD"));
-        assert!(is_non_literal(b"null"));
-        assert!(!is_non_literal(b"hX9#kq2!Lm"));
-        assert!(!is_non_literal(b"Tr0ub4dor&3"));
+        for code in [
+            "config.password",
+            "$DB_PASSWORD",
+            "os.environ",
+            "get_secret()",
+            "DB_PASSWORD",
+            "null",
+            "string!",
+            "false)",
+            "production:",
+            "postgres/",
+            "build_tag_values",
+            "active_storage/disk",
+            "@original_min_cost",
+            "123\\nsome_namespace:",
+        ] {
+            assert!(is_non_literal(code.as_bytes(), None), "{code}");
+        }
+        assert!(is_non_literal(b"xor_bytes", Some(b'(')));
+        assert!(!is_non_literal(b"hX9#kq2!Lm", None));
+        assert!(!is_non_literal(b"Tr0ub4dor&3", Some(b'"')));
     }
 
     #[test]

@@ -126,7 +126,7 @@ fn accept(rule_index: usize, rule: &Rule, bytes: &[u8], secret: Range<usize>) ->
     if entropy < rule.spec.min_entropy
         || filters::is_placeholder(value)
         || filters::has_stopword(value, &rule.stopwords)
-        || (rule.spec.generic && filters::is_non_literal(value))
+        || (rule.spec.generic && filters::is_non_literal(value, bytes.get(secret.end).copied()))
     {
         return None;
     }

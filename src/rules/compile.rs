@@ -211,14 +211,22 @@ impl RuleSet {
                 specs.push((spec, (*file).to_string()));
             }
         }
-        let mut user_rules = Vec::new();
+        let mut user_rules: Vec<Rule> = Vec::new();
         for path in user_files {
             let origin = path.display().to_string();
-            for spec in read_rule_file(path)? {
+            let (specs, text) = read_rule_file(path)?;
+            hasher.update(origin.as_bytes());
+            hasher.update(text.as_bytes());
+            for spec in specs {
                 let rule = Rule::new(spec, &origin);
                 rule.validate()?;
-                hasher.update(rule.spec.id.as_bytes());
-                hasher.update(rule.spec.pattern.as_bytes());
+                if let Some(first) = user_rules.iter().find(|r| r.spec.id == rule.spec.id) {
+                    return Err(RuleError::Invalid {
+                        file: origin,
+                        rule: rule.spec.id.clone(),
+                        reason: format!("duplicate rule id (also defined in {})", first.origin),
+                    });
+                }
                 user_rules.push(rule);
             }
         }
@@ -313,13 +321,6 @@ impl RuleSet {
     /// Looks a rule up by id.
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.spec.id == id)
-    }
-
-    /// A set with only the rules whose ids are in `keep` removed or kept.
-    pub fn retain(self, keep: impl Fn(&Rule) -> bool) -> Result<Self, RuleError> {
-        let hash = self.hash.clone();
-        let rules = self.rules.into_iter().filter(|r| keep(r)).collect();
-        Self::from_rules(rules, hash)
     }
 
     /// Makes a set from specs alone (used by `rules check` on a single file).

@@ -8,7 +8,7 @@ use super::schema::{RuleFile, RuleSpec};
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
     /// The file could not be read.
-    #[error("cannot read rule file {path}: {source}")]
+    #[error("cannot read rule file {path}")]
     Io {
         /// File that failed.
         path: PathBuf,
@@ -49,11 +49,12 @@ pub fn parse_rule_file(file: &str, text: &str) -> Result<Vec<RuleSpec>, RuleErro
     Ok(parsed.rules)
 }
 
-/// Reads and parses a user rule file from disk.
-pub fn read_rule_file(path: &Path) -> Result<Vec<RuleSpec>, RuleError> {
+/// Reads and parses a user rule file from disk; returns its rules and its text.
+pub fn read_rule_file(path: &Path) -> Result<(Vec<RuleSpec>, String), RuleError> {
     let text = std::fs::read_to_string(path).map_err(|source| RuleError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_rule_file(&path.display().to_string(), &text)
+    let specs = parse_rule_file(&path.display().to_string(), &text)?;
+    Ok((specs, text))
 }

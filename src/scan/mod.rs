@@ -99,6 +99,7 @@ pub fn scan(
 ) -> Result<ScanOutcome, ScanError> {
     let started = Instant::now();
     let mut paths = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
     let mut stdin = false;
     for target in targets {
         match target {
@@ -106,7 +107,12 @@ pub fn scan(
                 if std::fs::symlink_metadata(path).is_err() {
                     return Err(ScanError::NotFound(path.clone()));
                 }
-                paths.push(path.clone());
+                // The same root given twice (`scan src src`) is walked once.
+                let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+                if !seen.contains(&canonical) {
+                    seen.push(canonical);
+                    paths.push(path.clone());
+                }
             }
             Target::Stdin => stdin = true,
         }

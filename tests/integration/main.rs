@@ -1,0 +1,18 @@
+//! Integration tests: every test runs the real `keyhound` binary on a
+//! temporary tree created at test time.
+//!
+//! Fake secrets are generated at run time (see [`common::FakeSecrets`]) so no
+//! live-looking credential is written in this source. Snapshots are stored in
+//! `tests/integration/snapshots/`; review a change with
+//! `INSTA_UPDATE=always cargo test --test integration` and `git diff`.
+
+mod common;
+
+mod cli;
+mod formats;
+mod output;
+mod redaction;
+mod rules;
+mod sarif;
+mod skips;
+mod snapshot;
