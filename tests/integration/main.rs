@@ -12,6 +12,7 @@ mod cli;
 mod formats;
 mod output;
 mod redaction;
+mod report_schema;
 mod rules;
 mod sarif;
 mod skips;

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Recall and false-positive rate of keyhound on other scanners' published rule
+examples (../shared/eval/public-examples.jsonl). Not a test: the data is not ours
+and a user's clone does not have it.
+
+    python3 scripts/eval-public.py [EXAMPLES.jsonl] [--keyhound BIN] [--misses FILE]
+
+Each example is written to its own file; one `keyhound scan` runs over all of
+them. A positive counts as found when keyhound reports any finding in its file
+(and, when the example names its secret, a finding whose secret overlaps it); a
+negative counts as a false positive when keyhound reports anything in its file.
+`non-secret(...)` positives (public identifiers, hashes) are excluded from recall.
+"""
+import argparse, collections, json, os, subprocess, sys, tempfile
+
+here = os.path.dirname(os.path.abspath(__file__))
+p = argparse.ArgumentParser()
+p.add_argument("examples", nargs="?", default=os.path.join(here, "../../shared/eval/public-examples.jsonl"))
+p.add_argument("--keyhound", default=os.path.join(here, "../target/release/keyhound"))
+p.add_argument("--misses", help="write missed positives and reported negatives here (JSON lines)")
+args = p.parse_args()
+
+rows = [json.loads(line) for line in open(args.examples)]
+with tempfile.TemporaryDirectory() as tmp:
+    for i, row in enumerate(rows):
+        name = os.path.basename(row.get("path") or "") or f"example{i}.txt"
+        os.makedirs(os.path.join(tmp, str(i)))
+        with open(os.path.join(tmp, str(i), name), "w") as f:
+            f.write(row["text"])
+    out = subprocess.run([args.keyhound, "scan", tmp, "-q", "-f", "jsonl", "--show-secrets"],
+                         capture_output=True, text=True)
+    if out.returncode not in (0, 1):
+        sys.exit(out.stderr)
+    found = collections.defaultdict(list)
+    for line in out.stdout.splitlines():
+        f = json.loads(line)
+        for loc in f["locations"]:
+            idx = int(os.path.relpath(loc["path"], tmp).split(os.sep)[0])
+            found[idx].append(f)
+
+stats = collections.defaultdict(lambda: collections.Counter())
+misses = []
+for i, row in enumerate(rows):
+    kind = row.get("kind", "")
+    if kind.startswith("non-secret"):
+        continue
+    src = row["source"]
+    hits = found.get(i, [])
+    if row["label"] == "positive":
+        secret = row.get("secret")
+        ok = any(secret is None or secret in h["secret"] or h["secret"] in secret for h in hits)
+        stats[src]["pos"] += 1
+        stats[src]["tp"] += ok
+        if not ok:
+            misses.append({"kind": "missed", **row})
+    else:
+        stats[src]["neg"] += 1
+        stats[src]["fp"] += bool(hits)
+        if hits:
+            misses.append({"kind": "reported-negative", "rules": [h["rule_id"] for h in hits], **row})
+
+print(f"{'source':<12} {'positives':>9} {'found':>6} {'recall':>7} {'negatives':>9} {'reported':>8} {'FP rate':>7}")
+for src, c in sorted(stats.items()):
+    recall = c["tp"] / c["pos"] if c["pos"] else 0
+    fpr = c["fp"] / c["neg"] if c["neg"] else 0
+    print(f"{src:<12} {c['pos']:>9} {c['tp']:>6} {recall:>7.1%} {c['neg']:>9} {c['fp']:>8} {fpr:>7.1%}")
+if args.misses:
+    with open(args.misses, "w") as f:
+        for m in misses:
+            f.write(json.dumps(m) + "\n")
