@@ -12,6 +12,7 @@ pub mod filters;
 
 use std::ops::Range;
 
+use aho_corasick::Input;
 use regex::bytes::CaptureLocations;
 
 use crate::rules::{Confidence, Rule, RuleSet};
@@ -70,7 +71,12 @@ impl<'r> Detector<'r> {
             self.candidate[i] = false;
         }
         self.candidates.clear();
-        for hit in self.rules.prefilter().find_overlapping_iter(bytes) {
+        // Leftmost-longest matches, restarting one byte after each match start:
+        // see `RuleSet::from_rules` for why this finds every keyword present.
+        let prefilter = self.rules.prefilter();
+        let mut at = 0;
+        while let Some(hit) = prefilter.find(Input::new(bytes).range(at..)) {
+            at = hit.start() + 1;
             for &rule in self.rules.rules_for_keyword(hit.pattern().as_usize()) {
                 if !self.candidate[rule] {
                     self.candidate[rule] = true;
@@ -253,4 +259,66 @@ fn is_shadowed(rules: &RuleSet, found: &[Match], i: usize) -> bool {
                 > (m.confidence, std::cmp::Reverse(m.rule));
         companion_of_other || beaten_by_specific || beaten_by_stronger_generic
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{RuleFile, RuleSet};
+
+    fn rule_set(toml_text: &str) -> RuleSet {
+        let file: RuleFile = match toml::from_str(toml_text) {
+            Ok(file) => file,
+            Err(err) => panic!("{err}"),
+        };
+        let specs = file.rules.into_iter().map(|s| (s, "test.toml".to_string()));
+        match RuleSet::from_specs(specs.collect()) {
+            Ok(set) => set,
+            Err(err) => panic!("{err}"),
+        }
+    }
+
+    fn rule(id: &str, keyword: &str) -> String {
+        format!(
+            "[[rule]]\nid = \"t.{id}\"\nname = \"{id}\"\nprovider = \"t\"\nidentity = \"t.x\"\n\
+             keywords = [\"{keyword}\"]\npattern = '''(?P<secret>{keyword}[0-9]+)'''\n"
+        )
+    }
+
+    #[test]
+    fn prefilter_finds_contained_and_overlapping_keywords() {
+        // At offset 3 the longest keyword is "password", which contains "passw",
+        // "word" and "sword": each keyword present must enable its own rule.
+        let text = [
+            rule("a", "passw"),
+            rule("b", "password"),
+            rule("c", "word"),
+            rule("d", "sword"),
+            rule("e", "absent"),
+        ]
+        .concat();
+        let rules = rule_set(&text);
+        let mut detector = Detector::new(&rules);
+        detector.select_candidates(b"xx password yy");
+        let ids: Vec<&str> = detector
+            .candidates
+            .iter()
+            .map(|&i| rules.rules()[i].id())
+            .collect();
+        assert_eq!(ids, ["t.a", "t.b", "t.c", "t.d"]);
+    }
+
+    #[test]
+    fn generic_match_loses_to_specific_match_on_same_bytes() {
+        let text = "[[rule]]\nid = \"t.specific\"\nname = \"s\"\nprovider = \"t\"\nidentity = \"t.x\"\n\
+                    keywords = [\"tok_\"]\npattern = '''(?P<secret>tok_[a-z0-9]{8})'''\n\
+                    [[rule]]\nid = \"t.generic\"\nname = \"g\"\nprovider = \"t\"\nidentity = \"t.x\"\n\
+                    generic = true\nkeywords = [\"key\"]\npattern = '''key=(?P<secret>\\S+)'''\n";
+        let rules = rule_set(text);
+        let mut detector = Detector::new(&rules);
+        let mut out = Vec::new();
+        detector.scan(b"key=tok_q8z2m4k7\nkey=Zq9v2LmT7kWx\n", &mut out);
+        let ids: Vec<&str> = out.iter().map(|m| rules.rules()[m.rule].id()).collect();
+        assert_eq!(ids, ["t.specific", "t.generic"]);
+    }
 }
