@@ -13,6 +13,10 @@ use sha2::{Digest, Sha256};
 use super::load::{RuleError, builtin_sources, parse_rule_file, read_rule_file};
 use super::schema::{CompanionSpec, RuleSpec};
 
+/// Offline validators a rule may name in `validate` (a closed set; the
+/// validators themselves arrive with the NHI inventory work).
+pub const KNOWN_VALIDATORS: &[&str] = &[];
+
 /// Upper bound on a compiled regex program; patterns beyond it are rejected.
 const REGEX_SIZE_LIMIT: usize = 16 * 1024 * 1024;
 
@@ -135,6 +139,20 @@ impl Rule {
         }
         if !(0.0..=8.0).contains(&spec.min_entropy) {
             return Err(invalid("min_entropy must be between 0 and 8".into()));
+        }
+        if let Some(name) = spec
+            .validate
+            .iter()
+            .find(|v| !KNOWN_VALIDATORS.contains(&v.as_str()))
+        {
+            return Err(invalid(format!(
+                "unknown validator {name:?} (known: {})",
+                if KNOWN_VALIDATORS.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    KNOWN_VALIDATORS.join(", ")
+                }
+            )));
         }
         let regex = self
             .regex()

@@ -43,7 +43,7 @@ pub struct RuleSpec {
     /// Secrets containing one of these (case-insensitive) are dropped.
     #[serde(default)]
     pub stopwords: Vec<String>,
-    /// Names of offline validators to run (reserved; see DESIGN.md section 6).
+    /// Names of offline validators to run, from a closed set (see `KNOWN_VALIDATORS`).
     #[serde(default)]
     pub validate: Vec<String>,
     /// Documentation of the provider's token format.
