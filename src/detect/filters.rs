@@ -2,6 +2,10 @@
 //! repeated or sequential characters, rule stopwords, and (for generic rules)
 //! values that are code rather than literals.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 /// Substrings (lowercase) that mark a placeholder, not a credential.
 const PLACEHOLDER_MARKERS: &[&str] = &[
     "example",
@@ -33,15 +37,27 @@ const LONG_PLACEHOLDER_MARKERS: &[&str] = &["example", "placeholder", "redacted"
 /// Secrets at least this long only get [`LONG_PLACEHOLDER_MARKERS`].
 const LONG_SECRET: usize = 128;
 
+/// One case-insensitive automaton per marker list, built on first use: a
+/// single pass per candidate instead of one substring search per marker.
+fn matcher(words: &[&[&str]]) -> AhoCorasick {
+    let all: Vec<&str> = words.iter().flat_map(|w| w.iter().copied()).collect();
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(all)
+        .unwrap_or_else(|err| unreachable!("fixed marker lists always build: {err}"))
+}
+
+static SHORT_MARKERS: LazyLock<AhoCorasick> =
+    LazyLock::new(|| matcher(&[PLACEHOLDER_MARKERS, SEQUENCES]));
+static LONG_MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| matcher(&[LONG_PLACEHOLDER_MARKERS]));
+static CODE: LazyLock<AhoCorasick> = LazyLock::new(|| matcher(&[CODE_MARKERS]));
+
 /// True when `secret` looks like a placeholder or a made-up value.
 pub fn is_placeholder(secret: &[u8]) -> bool {
-    let lower = secret.to_ascii_lowercase();
     if secret.len() >= LONG_SECRET {
-        return contains_any(&lower, LONG_PLACEHOLDER_MARKERS);
+        return LONG_MARKERS.is_match(secret);
     }
-    contains_any(&lower, PLACEHOLDER_MARKERS)
-        || contains_any(&lower, SEQUENCES)
-        || has_run(secret, 6)
+    SHORT_MARKERS.is_match(secret) || has_run(secret, 6)
 }
 
 /// True when `secret` contains one of `words` (already lowercase).
@@ -90,11 +106,8 @@ pub fn is_non_literal(value: &[u8], next: Option<u8>) -> bool {
     if matches!(next, Some(b'(' | b'[')) {
         return true;
     }
-    let lower = value.to_ascii_lowercase();
     // Variable references, interpolation, calls, instance variables.
-    if matches!(lower.first(), Some(b'$' | b'%' | b'@' | b':'))
-        || contains_any(&lower, CODE_MARKERS)
-    {
+    if matches!(value.first(), Some(b'$' | b'%' | b'@' | b':')) || CODE.is_match(value) {
         return true;
     }
     // Trailing punctuation of code or markup (`string!`, `production:`, `postgres/`).
@@ -171,10 +184,6 @@ fn has_run(bytes: &[u8], n: usize) -> bool {
         }
     }
     false
-}
-
-fn contains_any(haystack: &[u8], needles: &[&str]) -> bool {
-    needles.iter().any(|n| contains(haystack, n.as_bytes()))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
