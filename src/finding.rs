@@ -95,6 +95,29 @@ pub struct Location {
     pub end_byte: usize,
     /// Git blob id of the content the secret was found in.
     pub blob_id: String,
+    /// Where git history has this blob at this path (git sources only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitProvenance>,
+}
+
+/// Which commit first brought a blob to a path, and who made it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct GitProvenance {
+    /// Repository as given on the command line (path or URL).
+    pub repository: String,
+    /// Full id of the commit that first introduced this blob at this path
+    /// (empty for staged content, which has no commit yet).
+    pub commit: String,
+    /// Author name of that commit.
+    pub author_name: String,
+    /// Author email of that commit.
+    pub author_email: String,
+    /// Author date, RFC 3339 in UTC.
+    pub author_date: String,
+    /// First line of the commit message.
+    pub summary: String,
+    /// True when the blob is in the tree of HEAD (the default branch tip).
+    pub present_at_head: bool,
 }
 
 /// A companion part of a multi-part credential (e.g. the AWS key id).
@@ -137,6 +160,18 @@ impl Finding {
     /// The first location (findings always have at least one).
     pub fn first_location(&self) -> Option<&Location> {
         self.locations.first()
+    }
+
+    /// For git findings: is the secret still in HEAD in any location? `None`
+    /// when no location comes from git.
+    pub fn present_at_head(&self) -> Option<bool> {
+        let mut git = self
+            .locations
+            .iter()
+            .filter_map(|l| l.git.as_ref())
+            .peekable();
+        git.peek()?;
+        Some(git.any(|g| g.present_at_head))
     }
 }
 

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 
 use keyhound::report::{self, Format, ReportOptions};
 use keyhound::rules::RuleSet;
-use keyhound::scan::{ScanOutcome, Target};
+use keyhound::scan::{GitMode, GitScanOptions, ScanOutcome, Target};
 use keyhound::source::ReadOptions;
 use keyhound::source::fs::WalkOptions;
 
@@ -56,6 +56,42 @@ pub struct ScanArgs {
     /// Do not print warnings (unreadable or skipped files) to standard error.
     #[arg(short, long)]
     quiet: bool,
+    /// Scan git history: PATHs are repositories (work trees, bare or mirror
+    /// clones); every blob reachable from any ref is scanned once.
+    #[arg(long, help_heading = "Git")]
+    git: bool,
+    /// With --git: only history reachable from REF.
+    #[arg(long, value_name = "REF", help_heading = "Git")]
+    branch: Option<String>,
+    /// With --git: only commits authored on or after DATE (2024-01-31,
+    /// 2024-01-31T12:00:00Z, "2 weeks ago", or seconds since the epoch).
+    #[arg(long, value_name = "DATE", value_parser = parse_date, help_heading = "Git")]
+    since: Option<i64>,
+    /// With --git: only the newest N commits.
+    #[arg(long, value_name = "N", help_heading = "Git")]
+    max_commits: Option<usize>,
+    /// Scan only what the commits of BASE..HEAD add (pull requests, pushes);
+    /// implies --git. An all-zero or empty BASE scans all of HEAD's history.
+    #[arg(
+        long,
+        value_name = "BASE..HEAD",
+        help_heading = "Git",
+        conflicts_with = "staged"
+    )]
+    range: Option<String>,
+    /// Scan staged changes (index vs HEAD), added lines only: for pre-commit hooks.
+    #[arg(long, help_heading = "Git", conflicts_with_all = ["branch", "since", "max_commits"])]
+    staged: bool,
+}
+
+/// Parses a date for --since into seconds since the epoch.
+fn parse_date(text: &str) -> Result<i64, String> {
+    if let Ok(seconds) = text.trim().parse::<i64>() {
+        return Ok(seconds);
+    }
+    gix::date::parse(text, Some(gix::date::Zoned::now()))
+        .map(|time| time.seconds)
+        .map_err(|err| format!("invalid date {text:?}: {err}"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -100,7 +136,38 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         follow_symlinks: args.follow_symlinks,
         threads: args.threads,
     };
-    let outcome = keyhound::scan(&rules, &targets, &options)?;
+    let git_mode = if args.staged {
+        Some(GitMode::Staged)
+    } else if let Some(range) = &args.range {
+        Some(GitMode::Range(range.clone()))
+    } else if args.git {
+        Some(GitMode::History)
+    } else {
+        None
+    };
+    let outcome = match git_mode {
+        Some(mode) => {
+            if targets.contains(&Target::Stdin) {
+                anyhow::bail!("`-` (standard input) cannot be combined with git scans");
+            }
+            let repos: Vec<PathBuf> = args.paths.iter().map(PathBuf::from).collect();
+            let git_options = GitScanOptions {
+                mode,
+                branch: args.branch.clone(),
+                since: args.since,
+                max_commits: args.max_commits,
+                read: options.read.clone(),
+                threads: args.threads,
+            };
+            keyhound::scan::scan_git(&rules, &repos, &git_options)?
+        }
+        None => {
+            if args.branch.is_some() || args.since.is_some() || args.max_commits.is_some() {
+                anyhow::bail!("--branch, --since and --max-commits need --git");
+            }
+            keyhound::scan(&rules, &targets, &options)?
+        }
+    };
     if !args.quiet {
         warn(&outcome, args.max_file_size);
     }
@@ -149,6 +216,9 @@ pub fn run(args: ScanArgs) -> Result<u8> {
 }
 
 fn warn(outcome: &ScanOutcome, limit: u64) {
+    for note in &outcome.notes {
+        eprintln!("keyhound: note: {note}");
+    }
     for issue in outcome.errors.iter().take(MAX_WARNINGS) {
         eprintln!("keyhound: warning: {}", issue.message);
     }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::finding::{Finding, Location};
 use crate::rules::{Confidence, RuleSet, Severity};
 use crate::scan::{ScanIssue, ScanOutcome, Skipped, Stats};
+use crate::source::git::RepositoryInfo;
 
 use super::ReportOptions;
 
@@ -27,6 +28,10 @@ pub struct JsonReport<'a> {
     pub errors: &'a [ScanIssue],
     /// Files skipped for size.
     pub skipped: &'a [Skipped],
+    /// Git repositories scanned (empty for filesystem scans).
+    pub repositories: &'a [RepositoryInfo],
+    /// Notes for the user (shallow clone, empty range, skipped submodules).
+    pub notes: &'a [String],
 }
 
 /// Which rule pack produced a report.
@@ -63,6 +68,10 @@ pub struct FindingView<'a> {
     pub entropy: f64,
     /// Companion parts.
     pub parts: Vec<PartView>,
+    /// Git scans: whether the secret is still in HEAD at any location
+    /// (`false` = removed from HEAD but alive in history: rotate it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub present_at_head: Option<bool>,
     /// Every location.
     pub locations: &'a [Location],
 }
@@ -97,6 +106,7 @@ pub fn finding_view<'a>(finding: &'a Finding, options: &ReportOptions) -> Findin
                 value: options.secret(&p.value),
             })
             .collect(),
+        present_at_head: finding.present_at_head(),
         locations: &finding.locations,
     }
 }
@@ -123,6 +133,8 @@ pub fn write_document(
             .collect(),
         errors: &outcome.errors,
         skipped: &outcome.skipped,
+        repositories: &outcome.repositories,
+        notes: &outcome.notes,
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde_sarif::sarif::{
     ArtifactLocation, Location as SarifLocation, Message, MultiformatMessageString,
     PhysicalLocation, PropertyBag, Region, ReportingDescriptor, Result as SarifResult, ResultLevel,
-    Run, Sarif, Tool, ToolComponent,
+    Run, Sarif, Tool, ToolComponent, VersionControlDetails,
 };
 
 use crate::finding::Finding;
@@ -45,7 +45,7 @@ pub fn write(
     let mut results = Vec::new();
     let mut total = 0usize;
     for finding in &outcome.findings {
-        for location in &finding.locations {
+        for location in finding.locations.iter().filter(|l| !l.path.is_empty()) {
             total += 1;
             if results.len() < MAX_RESULTS {
                 let rule_index = index.get(finding.rule_id.as_str()).copied().unwrap_or(0);
@@ -71,6 +71,22 @@ pub fn write(
         .results(results)
         .column_kind(serde_json::Value::from("unicodeCodePoints"))
         .build();
+    if !outcome.repositories.is_empty() {
+        run.version_control_provenance = Some(
+            outcome
+                .repositories
+                .iter()
+                .map(|repo| {
+                    let mut details = VersionControlDetails::builder()
+                        .repository_uri(repository_uri(&repo.uri))
+                        .build();
+                    details.revision_id = repo.head.clone();
+                    details.branch = repo.branch.clone();
+                    details
+                })
+                .collect(),
+        );
+    }
     if !run_properties.is_empty() {
         run.properties = Some(
             PropertyBag::builder()
@@ -157,7 +173,19 @@ fn result(
     );
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("keyhound/v1".to_string(), finding.fingerprint.clone());
-    SarifResult::builder()
+    let mut properties = BTreeMap::new();
+    if let Some(git) = &location.git {
+        properties.insert("repository".to_string(), git.repository.clone().into());
+        if !git.commit.is_empty() {
+            properties.insert("commit".to_string(), git.commit.clone().into());
+            properties.insert("author".to_string(), git.author_name.clone().into());
+            properties.insert("authorEmail".to_string(), git.author_email.clone().into());
+            properties.insert("authorDate".to_string(), git.author_date.clone().into());
+            properties.insert("commitSummary".to_string(), git.summary.clone().into());
+        }
+        properties.insert("presentAtHead".to_string(), git.present_at_head.into());
+    }
+    let mut result = SarifResult::builder()
         .rule_id(finding.rule_id.clone())
         .rule_index(rule_index as i64)
         .level(level(finding.severity))
@@ -166,7 +194,29 @@ fn result(
             SarifLocation::builder().physical_location(physical).build(),
         ])
         .partial_fingerprints(fingerprints)
-        .build()
+        .build();
+    if !properties.is_empty() {
+        result.properties = Some(
+            PropertyBag::builder()
+                .additional_properties(properties)
+                .build(),
+        );
+    }
+    result
+}
+
+/// An absolute URI for `versionControlProvenance`: scp-like remotes
+/// (`git@host:org/repo.git`) become `ssh://git@host/org/repo.git`.
+fn repository_uri(remote: &str) -> String {
+    if remote.contains("://") {
+        return remote.to_string();
+    }
+    match remote.split_once(':') {
+        Some((host, path)) if !host.contains('/') && !host.is_empty() => {
+            format!("ssh://{host}/{}", path.trim_start_matches('/'))
+        }
+        _ => format!("file://{}", percent_encode(remote)),
+    }
 }
 
 fn text(s: &str) -> MultiformatMessageString {
@@ -239,5 +289,10 @@ mod tests {
         assert_eq!(path_uri("/tmp/x.env"), "file:///tmp/x.env");
         assert_eq!(path_uri(STDIN_PATH), "stdin");
         assert_eq!(sarif_name("github.pat-classic"), "GithubPatClassic");
+        assert_eq!(
+            repository_uri("git@github.com:o/r.git"),
+            "ssh://git@github.com/o/r.git"
+        );
+        assert_eq!(repository_uri("https://h/o/r"), "https://h/o/r");
     }
 }

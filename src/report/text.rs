@@ -68,14 +68,38 @@ pub fn write(
             &finding.fingerprint[..12.min(finding.fingerprint.len())],
             parts
         )?;
-        for location in &finding.locations {
+        if finding.present_at_head() == Some(false) {
             writeln!(
                 out,
+                "    {}",
+                paint.wrap("1;31", "removed from HEAD but still in history: rotate it")
+            )?;
+        }
+        for location in &finding.locations {
+            let place = if location.path.is_empty() {
+                format!("blob {} (not reachable from any ref)", location.blob_id)
+            } else {
+                location.path.clone()
+            };
+            write!(
+                out,
                 "    {}:{}:{}",
-                paint.wrap("32", &location.path),
+                paint.wrap("32", &place),
                 location.line,
                 location.column
             )?;
+            match &location.git {
+                Some(git) if !git.commit.is_empty() => writeln!(
+                    out,
+                    "  {} {} <{}> {}  {}",
+                    paint.wrap("33", &git.commit[..git.commit.len().min(10)]),
+                    git.author_name,
+                    git.author_email,
+                    git.author_date.get(..10).unwrap_or(&git.author_date),
+                    git.summary
+                )?,
+                _ => writeln!(out)?,
+            }
         }
     }
     if !outcome.findings.is_empty() {
@@ -87,8 +111,18 @@ pub fn write(
 /// One-line summary: files, bytes, findings by severity, problems, elapsed.
 pub fn summary(outcome: &ScanOutcome) -> String {
     let stats = &outcome.stats;
+    let unit = if outcome.repositories.is_empty() {
+        "file"
+    } else {
+        "blob"
+    };
+    let commits = if stats.commits > 0 {
+        format!(" from {} commits", stats.commits)
+    } else {
+        String::new()
+    };
     let mut line = format!(
-        "keyhound: scanned {} file{} ({}) in {:.2}s: ",
+        "keyhound: scanned {} {unit}{} ({}){commits} in {:.2}s: ",
         stats.files,
         if stats.files == 1 { "" } else { "s" },
         human_bytes(stats.bytes),

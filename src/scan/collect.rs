@@ -4,11 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::finding::{Finding, Secret, fingerprint};
+use crate::finding::{Finding, GitProvenance, Location, Secret, fingerprint};
 use crate::rules::RuleSet;
 use crate::source::SkipReason;
 
-use super::{Event, ScanOutcome};
+use super::worker::{BlobMatches, Hit};
+use super::{Event, ScanIssue, ScanOutcome, Stats};
 
 /// Accumulates worker events; single-threaded, at the edge of the pipeline.
 pub struct Collector<'r> {
@@ -27,43 +28,12 @@ impl<'r> Collector<'r> {
         }
     }
 
-    /// Takes one event.
+    /// Takes one event. Blob hits are located at their own path (no git provenance).
     pub fn add(&mut self, event: Event) {
         match event {
-            Event::Hits(hits) => {
-                for hit in hits {
-                    let key = (hit.rule, hit.secret.clone());
-                    match self.findings.get_mut(&key) {
-                        Some(finding) => {
-                            finding.confidence = finding.confidence.max(hit.confidence);
-                            for part in hit.parts {
-                                if !finding.parts.iter().any(|p| p.name == part.name) {
-                                    finding.parts.push(part);
-                                }
-                            }
-                            finding.locations.push(hit.location);
-                        }
-                        None => {
-                            let spec = &self.rules.rules()[hit.rule].spec;
-                            self.findings.insert(
-                                key,
-                                Finding {
-                                    fingerprint: fingerprint(&spec.id, &hit.secret),
-                                    rule_id: spec.id.clone(),
-                                    rule_name: spec.name.clone(),
-                                    provider: spec.provider.clone(),
-                                    identity: spec.identity.clone(),
-                                    confidence: hit.confidence,
-                                    severity: spec.severity,
-                                    secret: hit.secret,
-                                    entropy: hit.entropy,
-                                    parts: hit.parts,
-                                    locations: vec![hit.location],
-                                },
-                            );
-                        }
-                    }
-                }
+            Event::Blob(matches) => {
+                let path = matches.path.clone().unwrap_or_default();
+                self.add_blob(&matches, &[(path, None)]);
             }
             Event::Skipped(skipped) => {
                 if skipped.reason == SkipReason::TooLarge {
@@ -71,13 +41,88 @@ impl<'r> Collector<'r> {
                 }
             }
             Event::Error(issue) => self.outcome.errors.push(issue),
-            Event::Stats(stats) => {
-                let total = &mut self.outcome.stats;
-                total.files += stats.files;
-                total.bytes += stats.bytes;
-                total.skipped_binary += stats.skipped_binary;
-                total.skipped_large += stats.skipped_large;
-                total.errors += stats.errors;
+            Event::Stats(stats) => self.add_stats(&stats),
+        }
+    }
+
+    /// Adds counters.
+    pub fn add_stats(&mut self, stats: &Stats) {
+        let total = &mut self.outcome.stats;
+        total.files += stats.files;
+        total.bytes += stats.bytes;
+        total.skipped_binary += stats.skipped_binary;
+        total.skipped_large += stats.skipped_large;
+        total.errors += stats.errors;
+    }
+
+    /// Records a scanned repository.
+    pub fn add_repository(&mut self, info: crate::source::git::RepositoryInfo) {
+        self.outcome.repositories.push(info);
+    }
+
+    /// Records a note for the user.
+    pub fn add_note(&mut self, note: String) {
+        self.outcome.notes.push(note);
+    }
+
+    /// Counts walked commits.
+    pub fn add_commits(&mut self, commits: u64) {
+        self.outcome.stats.commits += commits;
+    }
+
+    /// Records a problem met outside the workers.
+    pub fn add_error(&mut self, path: &str, message: String) {
+        self.outcome.stats.errors += 1;
+        self.outcome.errors.push(ScanIssue {
+            path: path.to_string(),
+            message,
+        });
+    }
+
+    /// Adds the hits of one blob once per place the blob was seen: each
+    /// `(path, provenance)` context gives every hit one location.
+    pub fn add_blob(
+        &mut self,
+        matches: &BlobMatches,
+        contexts: &[(String, Option<GitProvenance>)],
+    ) {
+        for hit in &matches.hits {
+            for (path, git) in contexts {
+                self.add_hit(hit, location(hit, path, &matches.blob_id, git.clone()));
+            }
+        }
+    }
+
+    fn add_hit(&mut self, hit: &Hit, location: Location) {
+        let key = (hit.rule, hit.secret.clone());
+        match self.findings.get_mut(&key) {
+            Some(finding) => {
+                finding.confidence = finding.confidence.max(hit.confidence);
+                for part in &hit.parts {
+                    if !finding.parts.iter().any(|p| p.name == part.name) {
+                        finding.parts.push(part.clone());
+                    }
+                }
+                finding.locations.push(location);
+            }
+            None => {
+                let spec = &self.rules.rules()[hit.rule].spec;
+                self.findings.insert(
+                    key,
+                    Finding {
+                        fingerprint: fingerprint(&spec.id, &hit.secret),
+                        rule_id: spec.id.clone(),
+                        rule_name: spec.name.clone(),
+                        provider: spec.provider.clone(),
+                        identity: spec.identity.clone(),
+                        confidence: hit.confidence,
+                        severity: spec.severity,
+                        secret: hit.secret.clone(),
+                        entropy: hit.entropy,
+                        parts: hit.parts.clone(),
+                        locations: vec![location],
+                    },
+                );
             }
         }
     }
@@ -102,6 +147,22 @@ impl<'r> Collector<'r> {
         outcome.findings = findings;
         outcome.errors.sort();
         outcome.skipped.sort();
+        outcome.repositories.sort();
+        outcome.notes.sort();
         outcome
+    }
+}
+
+fn location(hit: &Hit, path: &str, blob_id: &str, git: Option<GitProvenance>) -> Location {
+    Location {
+        path: path.to_string(),
+        line: hit.span.line,
+        column: hit.span.column,
+        end_line: hit.span.end_line,
+        end_column: hit.span.end_column,
+        start_byte: hit.start_byte,
+        end_byte: hit.end_byte,
+        blob_id: blob_id.to_string(),
+        git,
     }
 }

@@ -6,6 +6,7 @@
 //! ```
 
 mod collect;
+mod git;
 mod locate;
 mod worker;
 
@@ -20,8 +21,9 @@ use crate::rules::RuleSet;
 use crate::source::{self, SkipReason, fs::WalkOptions};
 
 pub use collect::Collector;
-pub use locate::locate;
-pub use worker::{Event, Hit, Worker};
+pub use git::{GitMode, GitScanOptions, scan_git};
+pub use locate::{Span, locate};
+pub use worker::{BlobMatches, Event, Hit, Worker};
 
 /// What to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,13 +40,21 @@ pub enum ScanError {
     /// A path given by the user does not exist.
     #[error("path not found: {0}")]
     NotFound(PathBuf),
+    /// A repository could not be opened or read.
+    #[error(transparent)]
+    Git(#[from] crate::source::git::GitError),
+    /// The worker thread pool could not be started.
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
 }
 
 /// Counters for a whole scan.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Stats {
-    /// Files (and stdin) scanned.
+    /// Files, stdin or git blobs scanned.
     pub files: u64,
+    /// Git commits walked (0 for filesystem scans).
+    pub commits: u64,
     /// Bytes scanned.
     pub bytes: u64,
     /// Findings reported.
@@ -88,6 +98,11 @@ pub struct ScanOutcome {
     pub errors: Vec<ScanIssue>,
     /// Files over the size limit (sorted by path); binary skips are only counted.
     pub skipped: Vec<Skipped>,
+    /// Git repositories scanned (sorted by name).
+    pub repositories: Vec<crate::source::git::RepositoryInfo>,
+    /// Things the user should know that are not errors (sorted), e.g. a
+    /// shallow clone or an empty range.
+    pub notes: Vec<String>,
 }
 
 /// Scans `targets` with `rules`. Paths must exist; unreadable files inside

@@ -1,17 +1,18 @@
-//! The per-thread worker: a [`BlobVisitor`] that runs the detector on each blob
-//! and sends hits (with locations) to the collector.
+//! The per-thread worker: runs the detector on each blob and sends the matches
+//! (with line/column spans, without paths) to the collector. Paths and git
+//! provenance are attached later: content apart from provenance.
 
 use std::sync::mpsc::Sender;
 
 use crate::detect::{Detector, Match};
-use crate::finding::{Location, Part, Secret, blob_id};
+use crate::finding::{Part, Secret, blob_id};
 use crate::rules::{Confidence, RuleSet};
 use crate::source::{BlobVisitor, SkipReason};
 
-use super::locate::Locator;
+use super::locate::{Locator, Span};
 use super::{ScanIssue, Skipped, Stats};
 
-/// One match made ready for collecting: the secret value and where it was.
+/// One match made ready for collecting: the secret value and where in the blob.
 #[derive(Debug, Clone)]
 pub struct Hit {
     /// Rule index in the rule set.
@@ -24,15 +25,31 @@ pub struct Hit {
     pub confidence: Confidence,
     /// Companion parts.
     pub parts: Vec<Part>,
-    /// Where it was found.
-    pub location: Location,
+    /// Lines and columns of the secret.
+    pub span: Span,
+    /// Byte offset of the secret's start.
+    pub start_byte: usize,
+    /// Byte offset just past the secret.
+    pub end_byte: usize,
+}
+
+/// The hits of one blob.
+#[derive(Debug, Clone)]
+pub struct BlobMatches {
+    /// Path for filesystem and stdin blobs; `None` for git blobs, whose paths
+    /// come from the history walk.
+    pub path: Option<String>,
+    /// Git blob id of the content.
+    pub blob_id: String,
+    /// Hits, sorted by position.
+    pub hits: Vec<Hit>,
 }
 
 /// What workers send to the collector.
 #[derive(Debug)]
 pub enum Event {
-    /// Hits of one blob.
-    Hits(Vec<Hit>),
+    /// Hits of one blob (only blobs with hits are sent).
+    Blob(BlobMatches),
     /// A file that was skipped.
     Skipped(Skipped),
     /// A read error.
@@ -64,10 +81,9 @@ impl<'r> Worker<'r> {
         // The collector only goes away after every worker is done.
         let _ = self.sender.send(event);
     }
-}
 
-impl BlobVisitor for Worker<'_> {
-    fn blob(&mut self, path: &str, bytes: &[u8]) {
+    /// Scans one blob. `blob_id` is computed from the content when not given.
+    pub fn scan_blob(&mut self, path: Option<&str>, blob_id_hex: Option<String>, bytes: &[u8]) {
         self.stats.files += 1;
         self.stats.bytes += bytes.len() as u64;
         self.matches.clear();
@@ -75,40 +91,39 @@ impl BlobVisitor for Worker<'_> {
         if self.matches.is_empty() {
             return;
         }
-        let id = blob_id(bytes);
         let mut locator = Locator::new(bytes);
         let hits = self
             .matches
             .iter()
-            .map(|m| {
-                let span = locator.span(&m.secret);
-                Hit {
-                    rule: m.rule,
-                    secret: Secret::from_bytes(&bytes[m.secret.clone()]),
-                    entropy: m.entropy,
-                    confidence: m.confidence,
-                    parts: m
-                        .parts
-                        .iter()
-                        .map(|(name, range)| Part {
-                            name: name.clone(),
-                            value: Secret::from_bytes(&bytes[range.clone()]),
-                        })
-                        .collect(),
-                    location: Location {
-                        path: path.to_string(),
-                        line: span.line,
-                        column: span.column,
-                        end_line: span.end_line,
-                        end_column: span.end_column,
-                        start_byte: m.secret.start,
-                        end_byte: m.secret.end,
-                        blob_id: id.clone(),
-                    },
-                }
+            .map(|m| Hit {
+                rule: m.rule,
+                secret: Secret::from_bytes(&bytes[m.secret.clone()]),
+                entropy: m.entropy,
+                confidence: m.confidence,
+                parts: m
+                    .parts
+                    .iter()
+                    .map(|(name, range)| Part {
+                        name: name.clone(),
+                        value: Secret::from_bytes(&bytes[range.clone()]),
+                    })
+                    .collect(),
+                span: locator.span(&m.secret),
+                start_byte: m.secret.start,
+                end_byte: m.secret.end,
             })
             .collect();
-        self.send(Event::Hits(hits));
+        self.send(Event::Blob(BlobMatches {
+            path: path.map(str::to_string),
+            blob_id: blob_id_hex.unwrap_or_else(|| blob_id(bytes)),
+            hits,
+        }));
+    }
+}
+
+impl BlobVisitor for Worker<'_> {
+    fn blob(&mut self, path: &str, bytes: &[u8]) {
+        self.scan_blob(Some(path), None, bytes);
     }
 
     fn skipped(&mut self, path: &str, reason: SkipReason) {

@@ -2,6 +2,7 @@
 //! (path + bytes) to a per-thread [`BlobVisitor`]; it never detects anything.
 
 pub mod fs;
+pub mod git;
 pub mod stdin;
 
 /// Receives what a source produces. One visitor per worker thread, so no locks.

@@ -67,3 +67,9 @@ fn schema_rejects_a_report_missing_fields() {
     let broken = serde_json::json!({"tool": "keyhound", "findings": []});
     assert!(!schema.is_valid(&broken));
 }
+
+/// Panics unless `report` validates against `docs/report.schema.json`.
+#[track_caller]
+pub(crate) fn assert_report_valid(report: &Value) {
+    assert_valid(&validator(None), report);
+}

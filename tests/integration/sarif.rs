@@ -33,7 +33,7 @@ fn validator() -> &'static jsonschema::Validator {
 
 /// Panics listing every schema violation of `log`.
 #[track_caller]
-fn assert_schema_valid(log: &Value, context: &str) {
+pub(crate) fn assert_schema_valid(log: &Value, context: &str) {
     let errors: Vec<String> = validator()
         .iter_errors(log)
         .map(|e| format!("{} at {}", e, e.instance_path()))

@@ -1,0 +1,379 @@
+//! Git scans: history (every unique blob once, then one commit walk for the
+//! provenance of blobs that matched), ranges (`BASE..HEAD`: the blobs the
+//! range's commits introduce, added lines only) and staged changes.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use gix::ObjectId;
+use gix::objs::FindHeader;
+use gix::prelude::FindExt;
+use rayon::prelude::*;
+
+use crate::finding::GitProvenance;
+use crate::rules::RuleSet;
+use crate::source::git::{self, GitError, Repo, WalkSpec, hex};
+use crate::source::{BlobVisitor, ReadOptions, SkipReason, looks_binary};
+
+use super::{BlobMatches, Collector, Event, ScanError, ScanOutcome, Worker};
+
+/// Which part of a repository to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GitMode {
+    /// Every blob reachable from the refs (or narrowed by branch/since/max-commits).
+    History,
+    /// `BASE..HEAD`: blobs introduced by the range's commits, added lines only.
+    Range(String),
+    /// Index entries that differ from HEAD, added lines only.
+    Staged,
+}
+
+/// Options of a git scan.
+#[derive(Debug, Clone)]
+pub struct GitScanOptions {
+    /// What to scan.
+    pub mode: GitMode,
+    /// Only history reachable from this revision.
+    pub branch: Option<String>,
+    /// Only commits authored at or after this time (seconds since the epoch).
+    pub since: Option<i64>,
+    /// Only the newest N commits.
+    pub max_commits: Option<usize>,
+    /// Size limit and binary handling.
+    pub read: ReadOptions,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+}
+
+/// One blob to scan, and the version it replaces (for added-line filtering).
+struct Job {
+    blob: ObjectId,
+    previous: Option<ObjectId>,
+}
+
+/// Scans each repository in `repos` as `options` say.
+pub fn scan_git(
+    rules: &RuleSet,
+    repos: &[PathBuf],
+    options: &GitScanOptions,
+) -> Result<ScanOutcome, ScanError> {
+    let started = Instant::now();
+    let mut collector = Collector::new(rules);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .map_err(|err| ScanError::Threads(err.to_string()))?;
+    for path in repos {
+        let repo = git::open(path)?;
+        collector.add_repository(git::describe(&repo));
+        scan_repo(rules, &pool, &repo, options, &mut collector)?;
+    }
+    let mut outcome = collector.finish();
+    outcome.stats.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(outcome)
+}
+
+fn scan_repo(
+    rules: &RuleSet,
+    pool: &rayon::ThreadPool,
+    repo: &Repo,
+    options: &GitScanOptions,
+    collector: &mut Collector<'_>,
+) -> Result<(), GitError> {
+    if repo.repo.is_shallow().unwrap_or(false) {
+        collector.add_note(format!(
+            "{}: shallow clone; history before the shallow boundary is not scanned",
+            repo.name
+        ));
+    }
+    match &options.mode {
+        GitMode::Staged => scan_staged(rules, pool, repo, collector),
+        GitMode::Range(range) => {
+            let Some((head, base)) = git::resolve_range(repo, range)? else {
+                collector.add_note(format!(
+                    "{}: {range}: base and head are the same commit, nothing to scan",
+                    repo.name
+                ));
+                return Ok(());
+            };
+            let spec = WalkSpec {
+                tips: vec![head],
+                hidden: base.into_iter().collect(),
+                since: options.since,
+                max_commits: options.max_commits,
+            };
+            scan_walked(rules, pool, repo, &spec, true, options, collector)
+        }
+        GitMode::History => {
+            let narrowed = options.branch.is_some()
+                || options.since.is_some()
+                || options.max_commits.is_some();
+            let spec = WalkSpec {
+                tips: git::resolve_tips(repo, options.branch.as_deref())?,
+                hidden: Vec::new(),
+                since: options.since,
+                max_commits: options.max_commits,
+            };
+            if narrowed {
+                scan_walked(rules, pool, repo, &spec, false, options, collector)
+            } else {
+                scan_everything(rules, pool, repo, &spec, options, collector)
+            }
+        }
+    }
+}
+
+/// Full history: every blob of the object database once, then one walk over
+/// all commits keeping only the paths of blobs that matched.
+fn scan_everything(
+    rules: &RuleSet,
+    pool: &rayon::ThreadPool,
+    repo: &Repo,
+    spec: &WalkSpec,
+    options: &GitScanOptions,
+    collector: &mut Collector<'_>,
+) -> Result<(), GitError> {
+    let mut errors = Vec::new();
+    let ids = git::all_blobs(repo, &mut errors)?;
+    for message in errors {
+        collector.add_error(&repo.name, message);
+    }
+    let jobs: Vec<Job> = ids
+        .into_iter()
+        .map(|blob| Job {
+            blob,
+            previous: None,
+        })
+        .collect();
+    let matched = scan_jobs(rules, pool, repo, &jobs, &options.read, collector);
+    if matched.is_empty() {
+        return Ok(());
+    }
+    let wanted: HashSet<ObjectId> = matched.keys().copied().collect();
+    let walk = git::walk(repo, spec, |id| wanted.contains(id))?;
+    attach(repo, walk, matched, collector);
+    Ok(())
+}
+
+/// Narrowed history or a range: walk first, then scan the blobs the walked
+/// commits introduce.
+fn scan_walked(
+    rules: &RuleSet,
+    pool: &rayon::ThreadPool,
+    repo: &Repo,
+    spec: &WalkSpec,
+    added_lines_only: bool,
+    options: &GitScanOptions,
+    collector: &mut Collector<'_>,
+) -> Result<(), GitError> {
+    let walk = git::walk(repo, spec, |_| true)?;
+    // Each blob once; its base is the version it replaced in its earliest introduction.
+    let mut previous: HashMap<ObjectId, (i64, Option<ObjectId>)> = HashMap::new();
+    for intro in &walk.introductions {
+        let time = walk.commits[intro.commit].author_time;
+        let entry = previous.entry(intro.blob).or_insert((time, intro.previous));
+        if time < entry.0 {
+            *entry = (time, intro.previous);
+        }
+    }
+    let mut jobs: Vec<Job> = previous
+        .into_iter()
+        .map(|(blob, (_, previous))| Job {
+            blob,
+            previous: if added_lines_only { previous } else { None },
+        })
+        .collect();
+    jobs.sort_by_key(|job| job.blob);
+    let mut matched = scan_jobs(rules, pool, repo, &jobs, &options.read, collector);
+    if added_lines_only {
+        let bases: HashMap<ObjectId, ObjectId> = jobs
+            .iter()
+            .filter_map(|job| job.previous.map(|p| (job.blob, p)))
+            .collect();
+        keep_added_lines(repo, &mut matched, &bases);
+    }
+    attach(repo, walk, matched, collector);
+    Ok(())
+}
+
+/// Staged changes: index blobs that differ from HEAD, added lines only.
+fn scan_staged(
+    rules: &RuleSet,
+    pool: &rayon::ThreadPool,
+    repo: &Repo,
+    collector: &mut Collector<'_>,
+) -> Result<(), GitError> {
+    let staged = git::staged_blobs(repo)?;
+    let mut jobs: Vec<Job> = staged
+        .iter()
+        .map(|s| Job {
+            blob: s.blob,
+            previous: s.previous,
+        })
+        .collect();
+    jobs.sort_by_key(|job| job.blob);
+    jobs.dedup_by_key(|job| job.blob);
+    let read = ReadOptions::default();
+    let mut matched = scan_jobs(rules, pool, repo, &jobs, &read, collector);
+    let bases: HashMap<ObjectId, ObjectId> = staged
+        .iter()
+        .filter_map(|s| s.previous.map(|p| (s.blob, p)))
+        .collect();
+    keep_added_lines(repo, &mut matched, &bases);
+    for s in &staged {
+        if let Some(matches) = matched.get(&s.blob) {
+            collector.add_blob(matches, &[(s.path.clone(), None)]);
+        }
+    }
+    Ok(())
+}
+
+/// Scans `jobs` in parallel (one repository handle and one worker per chunk)
+/// and returns the hits of the blobs that matched.
+fn scan_jobs(
+    rules: &RuleSet,
+    pool: &rayon::ThreadPool,
+    repo: &Repo,
+    jobs: &[Job],
+    read: &ReadOptions,
+    collector: &mut Collector<'_>,
+) -> HashMap<ObjectId, BlobMatches> {
+    let shared = repo.repo.clone().into_sync();
+    let threads = pool.current_num_threads().max(1);
+    let chunk = (jobs.len() / (threads * 16)).clamp(64, 4096);
+    let (sender, receiver) = mpsc::channel::<Event>();
+    let mut matched = HashMap::new();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            pool.install(|| {
+                jobs.par_chunks(chunk)
+                    .for_each_with(sender, |sender, chunk| {
+                        let local = shared.to_thread_local();
+                        let mut worker = Worker::new(rules, sender.clone());
+                        let mut buffer = Vec::new();
+                        for job in chunk {
+                            read_and_scan(&local, &job.blob, read, &mut buffer, &mut worker);
+                        }
+                    });
+            });
+        });
+        for event in receiver {
+            match event {
+                Event::Blob(matches) => {
+                    if let Ok(id) = ObjectId::from_hex(matches.blob_id.as_bytes()) {
+                        matched.insert(id, matches);
+                    }
+                }
+                other => collector.add(other),
+            }
+        }
+    });
+    matched
+}
+
+/// Reads one object; scans it when it is a blob within the limits.
+fn read_and_scan(
+    repo: &gix::Repository,
+    id: &ObjectId,
+    read: &ReadOptions,
+    buffer: &mut Vec<u8>,
+    worker: &mut Worker<'_>,
+) {
+    let name = hex(id);
+    let header = match repo.objects.try_header(id) {
+        Ok(Some(header)) => header,
+        Ok(None) => return worker.error(&name, format!("object {name} is missing")),
+        Err(err) => return worker.error(&name, format!("cannot read object {name}: {err}")),
+    };
+    if header.kind != gix::object::Kind::Blob {
+        return;
+    }
+    if header.size > read.max_file_size {
+        return worker.skipped(&name, SkipReason::TooLarge);
+    }
+    let data = match repo.objects.find_blob(id, buffer) {
+        Ok(blob) => blob.data,
+        Err(err) => return worker.error(&name, format!("cannot read blob {name}: {err}")),
+    };
+    if !read.scan_binary && looks_binary(data) {
+        return worker.skipped(&name, SkipReason::Binary);
+    }
+    worker.scan_blob(None, Some(name), data);
+}
+
+/// Drops hits that are not on lines added relative to the blob's base version.
+fn keep_added_lines(
+    repo: &Repo,
+    matched: &mut HashMap<ObjectId, BlobMatches>,
+    bases: &HashMap<ObjectId, ObjectId>,
+) {
+    let (mut new_buffer, mut old_buffer) = (Vec::new(), Vec::new());
+    for (blob, matches) in matched.iter_mut() {
+        let Some(base) = bases.get(blob) else {
+            continue; // a new file: every line is added
+        };
+        let (Ok(new), Ok(old)) = (
+            repo.repo.objects.find_blob(blob, &mut new_buffer),
+            repo.repo.objects.find_blob(base, &mut old_buffer),
+        ) else {
+            continue; // unreadable base: keep every hit rather than lose one
+        };
+        let added = git::added_lines(old.data, new.data);
+        matches.hits.retain(|hit| {
+            (hit.span.line..=hit.span.end_line)
+                .any(|line| added.get(line - 1).copied().unwrap_or(true))
+        });
+    }
+    matched.retain(|_, matches| !matches.hits.is_empty());
+}
+
+/// Gives every matched blob its locations: one per (path, introducing commit);
+/// blobs no walked commit introduces are reported without a path.
+fn attach(
+    repo: &Repo,
+    walk: git::Walk,
+    matched: HashMap<ObjectId, BlobMatches>,
+    collector: &mut Collector<'_>,
+) {
+    collector.add_commits(walk.commits.len() as u64);
+    if walk.submodules > 0 {
+        collector.add_note(format!(
+            "{}: {} submodule entries skipped (scan the submodule repositories themselves)",
+            repo.name, walk.submodules
+        ));
+    }
+    for message in walk.errors {
+        collector.add_error(&repo.name, message);
+    }
+    let head = git::head_blobs(repo);
+    let mut contexts: HashMap<ObjectId, Vec<(String, Option<GitProvenance>)>> = HashMap::new();
+    for intro in &walk.introductions {
+        if !matched.contains_key(&intro.blob) {
+            continue;
+        }
+        let commit = &walk.commits[intro.commit];
+        contexts.entry(intro.blob).or_default().push((
+            intro.path.clone(),
+            Some(GitProvenance {
+                repository: repo.name.clone(),
+                commit: hex(&commit.id),
+                author_name: commit.author_name.clone(),
+                author_email: commit.author_email.clone(),
+                author_date: commit.author_date(),
+                summary: commit.summary.clone(),
+                present_at_head: head.contains(&intro.blob),
+            }),
+        ));
+    }
+    let mut blobs: Vec<&ObjectId> = matched.keys().collect();
+    blobs.sort();
+    for blob in blobs {
+        let matches = &matched[blob];
+        match contexts.get(blob) {
+            Some(places) => collector.add_blob(matches, places),
+            None => collector.add_blob(matches, &[(String::new(), None)]),
+        }
+    }
+}

@@ -1,0 +1,363 @@
+//! History: which commits to walk, the blobs they introduce (with path and
+//! commit), every blob in the object database, and the blobs of HEAD.
+
+use std::collections::{HashMap, HashSet};
+
+use gix::ObjectId;
+use gix::bstr::ByteSlice;
+use gix::diff::tree::recorder::Change;
+use gix::prelude::FindExt;
+use gix::revision::walk::Sorting;
+
+use super::{GitError, Repo, hex};
+
+/// Metadata of one walked commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// Commit id.
+    pub id: ObjectId,
+    /// Author name.
+    pub author_name: String,
+    /// Author email.
+    pub author_email: String,
+    /// Author time, seconds since the Unix epoch.
+    pub author_time: i64,
+    /// First line of the message.
+    pub summary: String,
+}
+
+impl CommitInfo {
+    /// Author date as RFC 3339 in UTC.
+    pub fn author_date(&self) -> String {
+        gix::date::Time::new(self.author_time, 0)
+            .format_or_unix(gix::date::time::format::ISO8601_STRICT)
+    }
+}
+
+/// A commit bringing a blob to a path (added, or modified from `previous`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Introduction {
+    /// The blob.
+    pub blob: ObjectId,
+    /// Its path in the commit's tree (`/`-separated).
+    pub path: String,
+    /// Index of the commit in [`Walk::commits`].
+    pub commit: usize,
+    /// The blob at the same path in the first parent, when modified.
+    pub previous: Option<ObjectId>,
+}
+
+/// What a commit walk found.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Walked commits.
+    pub commits: Vec<CommitInfo>,
+    /// For each (blob, path) kept, the earliest commit introducing it.
+    pub introductions: Vec<Introduction>,
+    /// Submodule entries met (not scanned).
+    pub submodules: usize,
+    /// Commits or trees that could not be read (the walk went on).
+    pub errors: Vec<String>,
+}
+
+/// Which commits to walk.
+#[derive(Debug, Clone, Default)]
+pub struct WalkSpec {
+    /// Start points (newest commits).
+    pub tips: Vec<ObjectId>,
+    /// Commits reachable from these are not walked (`BASE` of `BASE..HEAD`).
+    pub hidden: Vec<ObjectId>,
+    /// Only commits at or after this time (seconds since the epoch).
+    pub since: Option<i64>,
+    /// At most this many commits, newest first.
+    pub max_commits: Option<usize>,
+}
+
+/// The commits every ref points at (branches, tags, remotes, stash), or just
+/// `branch` when given. Refs to non-commits are ignored.
+pub fn resolve_tips(repo: &Repo, branch: Option<&str>) -> Result<Vec<ObjectId>, GitError> {
+    let r = &repo.repo;
+    if let Some(spec) = branch {
+        return Ok(vec![resolve_commit(repo, spec)?]);
+    }
+    let refs = r
+        .references()
+        .map_err(|err| GitError::read(&repo.name, "refs", err))?;
+    let all = refs
+        .all()
+        .map_err(|err| GitError::read(&repo.name, "refs", err))?;
+    let mut tips = HashSet::new();
+    for reference in all {
+        let Ok(mut reference) = reference else {
+            continue;
+        };
+        let Ok(id) = reference.peel_to_id() else {
+            continue;
+        };
+        if id
+            .object()
+            .is_ok_and(|o| o.kind == gix::object::Kind::Commit)
+        {
+            tips.insert(id.detach());
+        }
+    }
+    if let Ok(head) = r.head_id() {
+        tips.insert(head.detach());
+    }
+    let mut tips: Vec<ObjectId> = tips.into_iter().collect();
+    tips.sort();
+    Ok(tips)
+}
+
+/// Resolves `BASE..HEAD` (or `HEAD` alone, or a zero `BASE` for a new branch)
+/// into `(tips, hidden)`. Returns `None` when `BASE` and `HEAD` are the same commit.
+pub fn resolve_range(
+    repo: &Repo,
+    range: &str,
+) -> Result<Option<(ObjectId, Option<ObjectId>)>, GitError> {
+    let (base, head) = match range.split_once("..") {
+        Some((base, head)) => (base.trim(), head.trim().trim_start_matches('.')),
+        None => ("", range.trim()),
+    };
+    let head = resolve_commit(repo, if head.is_empty() { "HEAD" } else { head })?;
+    let no_base = base.is_empty() || base.bytes().all(|b| b == b'0');
+    if no_base {
+        return Ok(Some((head, None)));
+    }
+    let base = resolve_commit(repo, base)?;
+    if base == head {
+        return Ok(None);
+    }
+    Ok(Some((head, Some(base))))
+}
+
+fn resolve_commit(repo: &Repo, spec: &str) -> Result<ObjectId, GitError> {
+    let err = |message: String| GitError::Revision {
+        repo: repo.name.clone(),
+        spec: spec.to_string(),
+        message,
+    };
+    let id = repo
+        .repo
+        .rev_parse_single(spec)
+        .map_err(|e| err(e.to_string()))?;
+    let object = id.object().map_err(|e| err(e.to_string()))?;
+    let commit = object.peel_to_commit().map_err(|e| err(e.to_string()))?;
+    Ok(commit.id)
+}
+
+/// Walks the commits of `spec` newest first, diffing each against its first
+/// parent (a root or shallow-boundary commit against the empty tree), and keeps
+/// the introductions of blobs for which `keep` is true: one per (blob, path),
+/// the earliest by author time.
+pub fn walk(
+    repo: &Repo,
+    spec: &WalkSpec,
+    keep: impl Fn(&ObjectId) -> bool,
+) -> Result<Walk, GitError> {
+    let r = &repo.repo;
+    let mut out = Walk::default();
+    if spec.tips.is_empty() {
+        return Ok(out);
+    }
+    let walk = r
+        .rev_walk(spec.tips.iter().copied())
+        .sorting(Sorting::ByCommitTime(Default::default()))
+        .with_hidden(spec.hidden.iter().copied())
+        .all()
+        .map_err(|err| GitError::read(&repo.name, "commit graph", err))?;
+    let mut first: HashMap<(ObjectId, String), Introduction> = HashMap::new();
+    let mut buffers = (Vec::new(), Vec::new(), Vec::new());
+    let mut state = gix::diff::tree::State::default();
+    for info in walk {
+        if spec.max_commits.is_some_and(|max| out.commits.len() >= max) {
+            break;
+        }
+        let info = match info {
+            Ok(info) => info,
+            Err(err) => {
+                out.errors.push(format!("commit walk: {err}"));
+                continue;
+            }
+        };
+        let id = info.id;
+        let (commit, tree, parent) = match read_commit(r, &id, &mut buffers.0) {
+            Ok(read) => read,
+            Err(message) => {
+                out.errors.push(format!("commit {}: {message}", hex(&id)));
+                continue;
+            }
+        };
+        if spec.since.is_some_and(|since| commit.author_time < since) {
+            continue;
+        }
+        let parent_tree =
+            parent.and_then(|p| read_commit(r, &p, &mut buffers.0).ok().map(|(_, t, _)| t));
+        let index = out.commits.len();
+        out.commits.push(commit);
+        let changes = match diff_trees(
+            r,
+            parent_tree,
+            tree,
+            &mut state,
+            &mut buffers.1,
+            &mut buffers.2,
+        ) {
+            Ok(changes) => changes,
+            Err(message) => {
+                out.errors.push(format!("commit {}: {message}", hex(&id)));
+                continue;
+            }
+        };
+        for change in changes {
+            let (mode, blob, path, previous) = match change {
+                Change::Addition {
+                    entry_mode,
+                    oid,
+                    path,
+                    ..
+                } => (entry_mode, oid, path, None),
+                Change::Modification {
+                    previous_oid,
+                    previous_entry_mode,
+                    entry_mode,
+                    oid,
+                    path,
+                } => {
+                    let previous = previous_entry_mode.is_blob().then_some(previous_oid);
+                    (entry_mode, oid, path, previous)
+                }
+                Change::Deletion { .. } => continue,
+            };
+            if mode.is_commit() {
+                out.submodules += 1;
+                continue;
+            }
+            if !mode.is_blob() || !keep(&blob) {
+                continue;
+            }
+            let path = path.to_str_lossy().into_owned();
+            let candidate = Introduction {
+                blob,
+                path: path.clone(),
+                commit: index,
+                previous,
+            };
+            match first.get_mut(&(blob, path)) {
+                Some(existing) => {
+                    if out.commits[index].author_time <= out.commits[existing.commit].author_time {
+                        *existing = candidate;
+                    }
+                }
+                None => {
+                    first.insert((blob, candidate.path.clone()), candidate);
+                }
+            }
+        }
+    }
+    let mut introductions: Vec<Introduction> = first.into_values().collect();
+    introductions.sort_by(|a, b| (a.blob, &a.path).cmp(&(b.blob, &b.path)));
+    out.introductions = introductions;
+    Ok(out)
+}
+
+type CommitRead = (CommitInfo, ObjectId, Option<ObjectId>);
+
+fn read_commit(
+    r: &gix::Repository,
+    id: &ObjectId,
+    buffer: &mut Vec<u8>,
+) -> Result<CommitRead, String> {
+    let commit = r
+        .objects
+        .find_commit(id, buffer)
+        .map_err(|e| e.to_string())?;
+    let tree = commit.tree();
+    let parent = commit.parents().next();
+    let (author_name, author_email, author_time) = match commit.author() {
+        Ok(author) => (
+            author.name.to_str_lossy().into_owned(),
+            author.email.to_str_lossy().into_owned(),
+            author.time().map(|t| t.seconds).unwrap_or_default(),
+        ),
+        Err(_) => (String::new(), String::new(), 0),
+    };
+    let summary = commit.message().summary().to_str_lossy().into_owned();
+    let info = CommitInfo {
+        id: *id,
+        author_name,
+        author_email,
+        author_time,
+        summary,
+    };
+    Ok((info, tree, parent))
+}
+
+/// Changes from `old` (or the empty tree) to `new`, with full paths.
+fn diff_trees(
+    r: &gix::Repository,
+    old: Option<ObjectId>,
+    new: ObjectId,
+    state: &mut gix::diff::tree::State,
+    old_buffer: &mut Vec<u8>,
+    new_buffer: &mut Vec<u8>,
+) -> Result<Vec<Change>, String> {
+    let old_iter = match old {
+        Some(id) => r
+            .objects
+            .find_tree_iter(&id, old_buffer)
+            .map_err(|e| e.to_string())?,
+        None => gix::objs::TreeRefIter::from_bytes(&[], r.object_hash()),
+    };
+    let new_iter = r
+        .objects
+        .find_tree_iter(&new, new_buffer)
+        .map_err(|e| e.to_string())?;
+    let mut recorder = gix::diff::tree::Recorder::default();
+    gix::diff::tree(old_iter, new_iter, state, &r.objects, &mut recorder)
+        .map_err(|e| e.to_string())?;
+    Ok(recorder.records)
+}
+
+/// Every blob id in the object database (packs and loose objects, deduplicated,
+/// sorted), with its size. Unreadable headers are reported and skipped.
+pub fn all_blobs(repo: &Repo, errors: &mut Vec<String>) -> Result<Vec<ObjectId>, GitError> {
+    let r = &repo.repo;
+    let iter = r
+        .objects
+        .iter()
+        .map_err(|err| GitError::read(&repo.name, "object database", err))?;
+    let mut ids = Vec::new();
+    for id in iter {
+        match id {
+            Ok(id) => ids.push(id),
+            Err(err) => errors.push(format!("object database: {err}")),
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Blob ids in the tree of HEAD (empty when HEAD is unborn).
+pub fn head_blobs(repo: &Repo) -> HashSet<ObjectId> {
+    let r = &repo.repo;
+    let Ok(tree) = r.head_tree_id() else {
+        return HashSet::new();
+    };
+    let mut state = gix::diff::tree::State::default();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    diff_trees(r, None, tree.detach(), &mut state, &mut a, &mut b)
+        .map(|changes| {
+            changes
+                .into_iter()
+                .filter_map(|change| match change {
+                    Change::Addition {
+                        entry_mode, oid, ..
+                    } if entry_mode.is_blob() => Some(oid),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
