@@ -2,7 +2,7 @@
 //! provenance of blobs that matched), ranges (`BASE..HEAD`: the blobs the
 //! range's commits introduce, added lines only) and staged changes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Instant;
@@ -147,13 +147,29 @@ fn scan_everything(
             previous: None,
         })
         .collect();
-    let matched = scan_jobs(rules, pool, repo, &jobs, &options.read, collector);
-    if matched.is_empty() {
-        return Ok(());
-    }
-    let wanted: HashSet<ObjectId> = matched.keys().copied().collect();
-    let walk = git::walk(repo, spec, |id| wanted.contains(id))?;
-    attach(repo, walk, matched, collector);
+    // The commit walk (single-threaded) runs beside the blob scan (all cores):
+    // it records every introduction compactly, and only matched blobs keep theirs.
+    let shared = repo.repo.clone().into_sync();
+    let name = repo.name.clone();
+    let (matched, walk) = std::thread::scope(|scope| {
+        let walker = scope.spawn(|| {
+            let local = Repo {
+                repo: shared.to_thread_local(),
+                name,
+            };
+            git::walk(&local, spec, |_| true)
+        });
+        let matched = scan_jobs(rules, pool, repo, &jobs, &options.read, collector);
+        let walk = walker.join().unwrap_or_else(|_| {
+            Err(GitError::read(
+                &repo.name,
+                "history",
+                "the commit walk panicked",
+            ))
+        });
+        (matched, walk)
+    });
+    attach(repo, walk?, matched, collector);
     Ok(())
 }
 
@@ -172,7 +188,7 @@ fn scan_walked(
     // Each blob once; its base is the version it replaced in its earliest introduction.
     let mut previous: HashMap<ObjectId, (i64, Option<ObjectId>)> = HashMap::new();
     for intro in &walk.introductions {
-        let time = walk.commits[intro.commit].author_time;
+        let time = walk.commits[intro.commit as usize].author_time;
         let entry = previous.entry(intro.blob).or_insert((time, intro.previous));
         if time < entry.0 {
             *entry = (time, intro.previous);
@@ -353,9 +369,9 @@ fn attach(
         if !matched.contains_key(&intro.blob) {
             continue;
         }
-        let commit = &walk.commits[intro.commit];
+        let commit = &walk.commits[intro.commit as usize];
         contexts.entry(intro.blob).or_default().push((
-            intro.path.clone(),
+            walk.paths[intro.path as usize].clone(),
             Some(GitProvenance {
                 repository: repo.name.clone(),
                 commit: hex(&commit.id),

@@ -39,20 +39,24 @@ impl CommitInfo {
 pub struct Introduction {
     /// The blob.
     pub blob: ObjectId,
-    /// Its path in the commit's tree (`/`-separated).
-    pub path: String,
+    /// Index of its path in [`Walk::paths`].
+    pub path: u32,
     /// Index of the commit in [`Walk::commits`].
-    pub commit: usize,
+    pub commit: u32,
     /// The blob at the same path in the first parent, when modified.
     pub previous: Option<ObjectId>,
 }
 
-/// What a commit walk found.
+/// What a commit walk found. Paths are interned: a history has far fewer
+/// distinct paths than (blob, path) pairs.
 #[derive(Debug, Default)]
 pub struct Walk {
     /// Walked commits.
     pub commits: Vec<CommitInfo>,
-    /// For each (blob, path) kept, the earliest commit introducing it.
+    /// Distinct paths (`/`-separated), indexed by [`Introduction::path`].
+    pub paths: Vec<String>,
+    /// For each (blob, path) kept, the earliest commit introducing it, sorted
+    /// by blob then path index.
     pub introductions: Vec<Introduction>,
     /// Submodule entries met (not scanned).
     pub submodules: usize,
@@ -166,7 +170,8 @@ pub fn walk(
         .with_hidden(spec.hidden.iter().copied())
         .all()
         .map_err(|err| GitError::read(&repo.name, "commit graph", err))?;
-    let mut first: HashMap<(ObjectId, String), Introduction> = HashMap::new();
+    let mut first: HashMap<(ObjectId, u32), Introduction> = HashMap::new();
+    let mut path_index: HashMap<Vec<u8>, u32> = HashMap::new();
     let mut buffers = (Vec::new(), Vec::new(), Vec::new());
     let mut state = gix::diff::tree::State::default();
     for info in walk {
@@ -236,27 +241,34 @@ pub fn walk(
             if !mode.is_blob() || !keep(&blob) {
                 continue;
             }
-            let path = path.to_str_lossy().into_owned();
+            let path = match path_index.get(path.as_slice()) {
+                Some(&index) => index,
+                None => {
+                    let index = out.paths.len() as u32;
+                    out.paths.push(path.to_str_lossy().into_owned());
+                    path_index.insert(path.into(), index);
+                    index
+                }
+            };
             let candidate = Introduction {
                 blob,
-                path: path.clone(),
-                commit: index,
+                path,
+                commit: index as u32,
                 previous,
             };
-            match first.get_mut(&(blob, path)) {
-                Some(existing) => {
-                    if out.commits[index].author_time <= out.commits[existing.commit].author_time {
-                        *existing = candidate;
+            let time = out.commits[index].author_time;
+            first
+                .entry((blob, path))
+                .and_modify(|existing| {
+                    if time <= out.commits[existing.commit as usize].author_time {
+                        *existing = candidate.clone();
                     }
-                }
-                None => {
-                    first.insert((blob, candidate.path.clone()), candidate);
-                }
-            }
+                })
+                .or_insert(candidate);
         }
     }
     let mut introductions: Vec<Introduction> = first.into_values().collect();
-    introductions.sort_by(|a, b| (a.blob, &a.path).cmp(&(b.blob, &b.path)));
+    introductions.sort_by_key(|intro| (intro.blob, intro.path));
     out.introductions = introductions;
     Ok(out)
 }
