@@ -3,7 +3,8 @@
 # kingfisher, rg) and `cat`, on one corpus, with hyperfine; prints wall-time
 # ratios against keyhound measured in the same run.
 #
-#   usage: scripts/bench-compare.sh CORPUS [RUNS]
+#   usage: scripts/bench-compare.sh CORPUS [RUNS]            (a directory, scanned as files)
+#          scripts/bench-compare.sh --history REPO [RUNS]    (a git repository's full history)
 #
 # Install the other scanners with ../shared/tools/install-anchors.sh (or any
 # other way) and put their bin/ on PATH, e.g.
@@ -12,8 +13,10 @@
 # Every tool scans the directory as files (no git history), all cores, no
 # network validation, and writes its report to /dev/null.
 set -euo pipefail
-corpus=${1:?usage: bench-compare.sh CORPUS [RUNS]}
-runs=${2:-10}
+history=false
+if [ "${1:-}" = "--history" ]; then history=true; shift; fi
+corpus=${1:?usage: bench-compare.sh [--history] CORPUS [RUNS]}
+runs=${2:-$($history && echo 3 || echo 10)}
 here=$(cd "$(dirname "$0")/.." && pwd)
 command -v hyperfine >/dev/null || { echo "hyperfine not found (apt-get install hyperfine)" >&2; exit 2; }
 
@@ -23,29 +26,49 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 names=(keyhound)
-cmds=("$keyhound scan '$corpus' -q -f json -o /dev/null")
-if command -v kingfisher >/dev/null; then
-  names+=(kingfisher)
-  cmds+=("kingfisher scan '$corpus' --no-validate --no-update-check --git-history none --format json > /dev/null 2>&1")
+if $history; then
+  # Full history of every ref; no network validation; archives not extracted.
+  cmds=("$keyhound scan --git '$corpus' -q -f json -o /dev/null")
+  if command -v kingfisher >/dev/null; then
+    names+=(kingfisher)
+    cmds+=("kingfisher scan '$corpus' --git-history full --no-validate --no-update-check --format json > /dev/null 2>&1")
+  fi
+  if command -v gitleaks >/dev/null; then
+    names+=(gitleaks)
+    cmds+=("gitleaks git '$corpus' --no-banner --exit-code 0 -f json -r '$out/gitleaks.json' > /dev/null 2>&1")
+  fi
+  if command -v betterleaks >/dev/null; then
+    names+=(betterleaks)
+    cmds+=("betterleaks git '$corpus' --exit-code 0 --no-banner --max-archive-depth 0 -o '$out/betterleaks.json' > /dev/null 2>&1")
+  fi
+  names+=("git-log-p")
+  cmds+=("git -C '$corpus' log -p --all > /dev/null")
+else
+  cmds=("$keyhound scan '$corpus' -q -f json -o /dev/null")
+  if command -v kingfisher >/dev/null; then
+    names+=(kingfisher)
+    cmds+=("kingfisher scan '$corpus' --no-validate --no-update-check --git-history none --format json > /dev/null 2>&1")
+  fi
+  if command -v gitleaks >/dev/null; then
+    names+=(gitleaks)
+    cmds+=("gitleaks dir '$corpus' --no-banner --exit-code 0 -f json -r /dev/null 2>/dev/null")
+  fi
+  if command -v betterleaks >/dev/null; then
+    names+=(betterleaks)
+    cmds+=("betterleaks fs '$corpus' --exit-code 0 --no-banner -o \"$out/betterleaks.json\" >/dev/null 2>&1")
+  fi
+  if command -v rg >/dev/null; then
+    names+=(rg)
+    cmds+=("rg -uuu --no-messages -c -i 'password|secret|token|api_key|ghp_|AKIA' '$corpus' > /dev/null")
+  fi
+  names+=(cat)
+  cmds+=("find '$corpus' -type f -print0 | xargs -0 cat > /dev/null")
 fi
-if command -v gitleaks >/dev/null; then
-  names+=(gitleaks)
-  cmds+=("gitleaks dir '$corpus' --no-banner --exit-code 0 -f json -r /dev/null 2>/dev/null")
-fi
-if command -v betterleaks >/dev/null; then
-  names+=(betterleaks)
-  cmds+=("betterleaks fs '$corpus' --exit-code 0 --no-banner -o "$out/betterleaks.json" >/dev/null 2>&1")
-fi
-if command -v rg >/dev/null; then
-  names+=(rg)
-  cmds+=("rg -uuu --no-messages -c -i 'password|secret|token|api_key|ghp_|AKIA' '$corpus' > /dev/null")
-fi
-names+=(cat)
-cmds+=("find '$corpus' -type f -print0 | xargs -0 cat > /dev/null")
 
+warmup=2; if $history; then warmup=0; fi
 args=()
 for i in "${!names[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
-hyperfine --warmup 2 --runs "$runs" -i --export-json "$out/h.json" "${args[@]}" >&2
+hyperfine --warmup "$warmup" --runs "$runs" -i --export-json "$out/h.json" "${args[@]}" >&2
 
 python3 - "$out/h.json" "$corpus" <<'PY'
 import json, sys

