@@ -51,7 +51,7 @@ else
   fi
   if command -v gitleaks >/dev/null; then
     names+=(gitleaks)
-    cmds+=("gitleaks dir '$corpus' --no-banner --exit-code 0 -f json -r /dev/null 2>/dev/null")
+    cmds+=("gitleaks dir '$corpus' --no-banner --exit-code 0 -f json -r '$out/gitleaks.json' > /dev/null 2>&1")
   fi
   if command -v betterleaks >/dev/null; then
     names+=(betterleaks)

@@ -83,7 +83,7 @@ fn git_in(dir: &Path, args: &[&str], clock: u64) -> String {
         .current_dir(dir)
         .args(args)
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_GLOBAL", empty_config())
         .env("GIT_AUTHOR_DATE", &date)
         .env("GIT_COMMITTER_DATE", &date)
         .env("GIT_COMMITTER_NAME", "Committer")
@@ -99,6 +99,16 @@ fn git_in(dir: &Path, args: &[&str], clock: u64) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// An empty file for `GIT_CONFIG_GLOBAL`, so the user's git configuration does
+/// not leak into the tests (not `/dev/null`: other tools have been seen
+/// replacing it with a regular file).
+fn empty_config() -> &'static Path {
+    static CONFIG: std::sync::OnceLock<tempfile::NamedTempFile> = std::sync::OnceLock::new();
+    CONFIG
+        .get_or_init(|| tempfile::NamedTempFile::new().expect("create an empty git config"))
+        .path()
 }
 
 fn findings(report: &Value) -> &Vec<Value> {
@@ -544,5 +554,41 @@ fn git_sarif_has_commit_properties_and_version_control_provenance() {
         provenance["repositoryUri"]
             .as_str()
             .is_some_and(|u| u.starts_with("file://"))
+    );
+}
+
+#[test]
+fn submodules_are_skipped_with_a_note() {
+    if !git_available() {
+        return;
+    }
+    let mut secrets = FakeSecrets::new(312);
+    let mut inner = Repo::new();
+    inner.write("inner.env", &secret_env(&secrets.stripe_live()));
+    inner.commit("inner", "Alice Dev");
+    let mut outer = Repo::new();
+    outer.write("README.md", "# outer\n");
+    outer.commit("initial", "Bob Builder");
+    let url = format!("file://{}", inner.path().display());
+    outer.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        &url,
+        "vendor/inner",
+    ]);
+    outer.commit("add submodule", "Bob Builder");
+
+    let run = outer.scan(&["scan", "--git", ".", "-f", "json"]);
+    run.expect_code(EXIT_CLEAN);
+    let report = run.json();
+    let notes = report["notes"].as_array().expect("notes");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().is_some_and(|s| s.contains("submodule"))),
+        "{report:#}"
     );
 }
