@@ -170,7 +170,9 @@ pub fn walk(
         .with_hidden(spec.hidden.iter().copied())
         .all()
         .map_err(|err| GitError::read(&repo.name, "commit graph", err))?;
-    let mut first: HashMap<(ObjectId, u32), Introduction> = HashMap::new();
+    // Keyed by blob id alone (gix's id hasher: no SipHash over 20 bytes), with
+    // the few paths a blob has in a small list.
+    let mut first: gix::hashtable::HashMap<ObjectId, Vec<Introduction>> = Default::default();
     let mut path_index: HashMap<Vec<u8>, u32> = HashMap::new();
     let mut buffers = (Vec::new(), Vec::new(), Vec::new());
     let mut state = gix::diff::tree::State::default();
@@ -257,17 +259,18 @@ pub fn walk(
                 previous,
             };
             let time = out.commits[index].author_time;
-            first
-                .entry((blob, path))
-                .and_modify(|existing| {
+            let places = first.entry(blob).or_default();
+            match places.iter_mut().find(|existing| existing.path == path) {
+                Some(existing) => {
                     if time <= out.commits[existing.commit as usize].author_time {
-                        *existing = candidate.clone();
+                        *existing = candidate;
                     }
-                })
-                .or_insert(candidate);
+                }
+                None => places.push(candidate),
+            }
         }
     }
-    let mut introductions: Vec<Introduction> = first.into_values().collect();
+    let mut introductions: Vec<Introduction> = first.into_values().flatten().collect();
     introductions.sort_by_key(|intro| (intro.blob, intro.path));
     out.introductions = introductions;
     Ok(out)
@@ -371,7 +374,8 @@ pub fn all_objects(repo: &Repo, errors: &mut Vec<String>) -> Result<Vec<ObjectId
         }
     }
     packed.sort_unstable();
-    let mut seen: HashSet<ObjectId> = HashSet::with_capacity(packed.len());
+    let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
+    seen.reserve(packed.len());
     let mut ordered: Vec<ObjectId> = Vec::with_capacity(all.len());
     for (_, _, id) in packed {
         if seen.insert(id) {
