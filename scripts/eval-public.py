@@ -52,12 +52,12 @@ for i, row in enumerate(rows):
         stats[src]["pos"] += 1
         stats[src]["tp"] += ok
         if not ok:
-            misses.append({"kind": "missed", **row})
+            misses.append({**row, "outcome": "missed"})
     else:
         stats[src]["neg"] += 1
         stats[src]["fp"] += bool(hits)
         if hits:
-            misses.append({"kind": "reported-negative", "rules": [h["rule_id"] for h in hits], **row})
+            misses.append({**row, "outcome": "reported-negative", "rules": [h["rule_id"] for h in hits]})
 
 print(f"{'source':<12} {'positives':>9} {'found':>6} {'recall':>7} {'negatives':>9} {'reported':>8} {'FP rate':>7}")
 for src, c in sorted(stats.items()):

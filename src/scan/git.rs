@@ -89,7 +89,7 @@ fn scan_repo(
         ));
     }
     match &options.mode {
-        GitMode::Staged => scan_staged(rules, pool, repo, collector),
+        GitMode::Staged => scan_staged(rules, pool, repo, &options.read, collector),
         GitMode::Range(range) => {
             let Some((head, base)) = git::resolve_range(repo, range)? else {
                 collector.add_note(format!(
@@ -219,6 +219,7 @@ fn scan_staged(
     rules: &RuleSet,
     pool: &rayon::ThreadPool,
     repo: &Repo,
+    read: &ReadOptions,
     collector: &mut Collector<'_>,
 ) -> Result<(), GitError> {
     let staged = git::staged_blobs(repo)?;
@@ -231,8 +232,7 @@ fn scan_staged(
         .collect();
     jobs.sort_by_key(|job| job.blob);
     jobs.dedup_by_key(|job| job.blob);
-    let read = ReadOptions::default();
-    let mut matched = scan_jobs(rules, pool, repo, &jobs, &read, collector);
+    let mut matched = scan_jobs(rules, pool, repo, &jobs, read, collector);
     let bases: HashMap<ObjectId, ObjectId> = staged
         .iter()
         .filter_map(|s| s.previous.map(|p| (s.blob, p)))
