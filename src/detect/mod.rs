@@ -37,7 +37,13 @@ pub struct Detector<'r> {
     rules: &'r RuleSet,
     candidate: Vec<bool>,
     candidates: Vec<usize>,
+    /// Bytes scanned so far; past [`LARGE_SCAN`] the DFA prefilter pays off.
+    scanned: usize,
 }
+
+/// After this many bytes a detector switches to the DFA keyword automaton
+/// (its ~4 ms build is then cheap against the bytes it speeds up).
+const LARGE_SCAN: usize = 2 * 1024 * 1024;
 
 impl<'r> Detector<'r> {
     /// A detector over `rules`; make one per thread.
@@ -46,6 +52,7 @@ impl<'r> Detector<'r> {
             rules,
             candidate: vec![false; rules.len()],
             candidates: Vec::new(),
+            scanned: 0,
         }
     }
 
@@ -73,7 +80,8 @@ impl<'r> Detector<'r> {
         self.candidates.clear();
         // Leftmost-longest matches, restarting one byte after each match start:
         // see `RuleSet::from_rules` for why this finds every keyword present.
-        let prefilter = self.rules.prefilter();
+        self.scanned = self.scanned.saturating_add(bytes.len());
+        let prefilter = self.rules.prefilter(self.scanned >= LARGE_SCAN);
         let mut at = 0;
         while let Some(hit) = prefilter.find(Input::new(bytes).range(at..)) {
             at = hit.start() + 1;

@@ -204,7 +204,13 @@ fn is_valid_id(id: &str) -> bool {
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    prefilter: AhoCorasick,
+    /// Lowercased keywords; pattern ids of both automata index this list.
+    keywords: Vec<String>,
+    /// Keyword automaton as a contiguous NFA: built in ~1 ms, for small scans.
+    prefilter_nfa: AhoCorasick,
+    /// The same automaton as a DFA (~2x faster per byte, ~4 ms to build),
+    /// built on first use by a detector that has scanned enough bytes.
+    prefilter_dfa: OnceLock<Option<AhoCorasick>>,
     /// For each keyword pattern of the automaton, the rules it enables (its own
     /// and those of every keyword it contains).
     keyword_rules: Vec<Vec<usize>>,
@@ -296,33 +302,13 @@ impl RuleSet {
         // keyword also enables the rules of every keyword it contains. The set
         // of enabled rules is then exactly "rules with a keyword in the blob",
         // at about 5x the speed of an overlapping search.
-        let keyword_rules: Vec<Vec<usize>> = keywords
-            .iter()
-            .map(|keyword| {
-                let mut enabled: Vec<usize> = keywords
-                    .iter()
-                    .zip(&keyword_rules)
-                    .filter(|(other, _)| keyword.contains(other.as_str()))
-                    .flat_map(|(_, rules)| rules.iter().copied())
-                    .collect();
-                enabled.sort_unstable();
-                enabled.dedup();
-                enabled
-            })
-            .collect();
-        let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&keywords)
-            .map_err(|err| RuleError::Invalid {
-                file: "<rule pack>".into(),
-                rule: "<keywords>".into(),
-                reason: format!("cannot build keyword automaton: {err}"),
-            })?;
+        let keyword_rules = close_over_substrings(&keywords, &keyword_rules);
+        let prefilter_nfa = build_prefilter(&keywords, AhoCorasickKind::ContiguousNFA)?;
         Ok(RuleSet {
             rules,
-            prefilter,
+            keywords,
+            prefilter_nfa,
+            prefilter_dfa: OnceLock::new(),
             keyword_rules,
             hash,
         })
@@ -343,9 +329,17 @@ impl RuleSet {
         self.rules.is_empty()
     }
 
-    /// The keyword automaton (patterns are lowercased keywords).
-    pub(crate) fn prefilter(&self) -> &AhoCorasick {
-        &self.prefilter
+    /// The keyword automaton (patterns are lowercased keywords): the DFA for
+    /// large scans (`large`), else the quick-to-build NFA. Both report exactly
+    /// the same matches.
+    pub(crate) fn prefilter(&self, large: bool) -> &AhoCorasick {
+        if !large {
+            return &self.prefilter_nfa;
+        }
+        self.prefilter_dfa
+            .get_or_init(|| build_prefilter(&self.keywords, AhoCorasickKind::DFA).ok())
+            .as_ref()
+            .unwrap_or(&self.prefilter_nfa)
     }
 
     /// Rules enabled by keyword pattern `pattern`.
@@ -371,4 +365,49 @@ impl RuleSet {
             .collect();
         Self::from_rules(rules, String::new())
     }
+}
+
+/// The keyword automaton: ASCII case-insensitive, leftmost-longest.
+fn build_prefilter(keywords: &[String], kind: AhoCorasickKind) -> Result<AhoCorasick, RuleError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(kind))
+        .build(keywords)
+        .map_err(|err| RuleError::Invalid {
+            file: "<rule pack>".into(),
+            rule: "<keywords>".into(),
+            reason: format!("cannot build keyword automaton: {err}"),
+        })
+}
+
+/// The detector walks leftmost-longest matches restarting one byte after each
+/// match start, which visits the longest keyword at every start position; a
+/// shorter keyword found there is a substring of it, so each keyword also
+/// enables the rules of every keyword it contains. The set of enabled rules is
+/// then exactly "rules with a keyword in the blob", at about 5x the speed of an
+/// overlapping search. Substrings are looked up in a map: linear in the total
+/// keyword length squared per keyword, not in the number of keyword pairs.
+fn close_over_substrings(keywords: &[String], own_rules: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let index: HashMap<&str, usize> = keywords
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    keywords
+        .iter()
+        .map(|keyword| {
+            let mut enabled = Vec::new();
+            for start in 0..keyword.len() {
+                for end in start + 1..=keyword.len() {
+                    if let Some(&other) = keyword.get(start..end).and_then(|sub| index.get(sub)) {
+                        enabled.extend_from_slice(&own_rules[other]);
+                    }
+                }
+            }
+            enabled.sort_unstable();
+            enabled.dedup();
+            enabled
+        })
+        .collect()
 }
