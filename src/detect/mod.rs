@@ -317,6 +317,22 @@ mod tests {
     }
 
     #[test]
+    fn nfa_and_dfa_prefilters_select_the_same_rules() {
+        let rules = match RuleSet::builtin() {
+            Ok(rules) => rules,
+            Err(err) => panic!("{err}"),
+        };
+        let text = b"db_password = x; ghp_ token AKIA postgres://u:p@h -----BEGIN RSA PRIVATE KEY----- xoxb- sk_live_ %3D pat";
+        let mut small = Detector::new(&rules);
+        small.select_candidates(text);
+        let mut large = Detector::new(&rules);
+        large.scanned = LARGE_SCAN;
+        large.select_candidates(text);
+        assert!(!small.candidates.is_empty());
+        assert_eq!(small.candidates, large.candidates);
+    }
+
+    #[test]
     fn generic_match_loses_to_specific_match_on_same_bytes() {
         let text = "[[rule]]\nid = \"t.specific\"\nname = \"s\"\nprovider = \"t\"\nidentity = \"t.x\"\n\
                     keywords = [\"tok_\"]\npattern = '''(?P<secret>tok_[a-z0-9]{8})'''\n\
