@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
 use keyhound::report::{self, Format, ReportOptions};
-use keyhound::rules::RuleSet;
+use keyhound::rules::{Confidence, RuleSet};
 use keyhound::scan::{GitMode, GitScanOptions, ScanOutcome, Target};
 use keyhound::source::ReadOptions;
 use keyhound::source::fs::WalkOptions;
@@ -56,6 +56,9 @@ pub struct ScanArgs {
     /// Do not print warnings (unreadable or skipped files) to standard error.
     #[arg(short, long)]
     quiet: bool,
+    /// Report only findings of at least this confidence.
+    #[arg(long, value_enum, default_value_t = MinConfidence::Low)]
+    min_confidence: MinConfidence,
     /// Scan git history: PATHs are repositories (work trees, bare or mirror
     /// clones); every blob reachable from any ref is scanned once.
     #[arg(long, help_heading = "Git")]
@@ -92,6 +95,23 @@ fn parse_date(text: &str) -> Result<i64, String> {
     gix::date::parse(text, Some(gix::date::Zoned::now()))
         .map(|time| time.seconds)
         .map_err(|err| format!("invalid date {text:?}: {err}"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MinConfidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl From<MinConfidence> for Confidence {
+    fn from(value: MinConfidence) -> Self {
+        match value {
+            MinConfidence::Low => Confidence::Low,
+            MinConfidence::Medium => Confidence::Medium,
+            MinConfidence::High => Confidence::High,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -145,7 +165,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     } else {
         None
     };
-    let outcome = match git_mode {
+    let mut outcome = match git_mode {
         Some(mode) => {
             if targets.contains(&Target::Stdin) {
                 anyhow::bail!("`-` (standard input) cannot be combined with git scans");
@@ -168,6 +188,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
             keyhound::scan(&rules, &targets, &options)?
         }
     };
+    outcome.retain_min_confidence(args.min_confidence.into());
     if !args.quiet {
         warn(&outcome, args.max_file_size);
     }

@@ -105,6 +105,15 @@ pub struct ScanOutcome {
     pub notes: Vec<String>,
 }
 
+impl ScanOutcome {
+    /// Keeps only findings of at least `minimum` confidence (a finding's
+    /// confidence is the highest over its locations).
+    pub fn retain_min_confidence(&mut self, minimum: crate::rules::Confidence) {
+        self.findings.retain(|f| f.confidence >= minimum);
+        self.stats.findings = self.findings.len() as u64;
+    }
+}
+
 /// Scans `targets` with `rules`. Paths must exist; unreadable files inside
 /// them are recorded in [`ScanOutcome::errors`] and the scan goes on.
 pub fn scan(

@@ -421,3 +421,45 @@ fn overlapping_paths_count_each_file_once() {
     assert_eq!(twice["stats"]["files"], once["stats"]["files"]);
     assert_eq!(twice["stats"]["bytes"], once["stats"]["bytes"]);
 }
+
+#[test]
+fn min_confidence_drops_weaker_findings() {
+    let s = sample();
+    // A generic password assignment is a medium-confidence finding.
+    s.tree.write("db.env", "DB_PASSWORD=Vr7#kq2Lmz\n");
+    let all = s.tree.run(&["scan", ".", "-f", "json"]).json();
+    let rules = |report: &Value| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .map(|f| {
+                f.iter()
+                    .filter_map(|x| x["rule_id"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(
+        rules(&all).contains(&"generic.password".to_string()),
+        "{all:#}"
+    );
+    let high = s
+        .tree
+        .run(&["scan", ".", "-f", "json", "--min-confidence", "high"]);
+    high.expect_code(EXIT_FINDINGS);
+    let high = high.json();
+    assert!(
+        !rules(&high).contains(&"generic.password".to_string()),
+        "{high:#}"
+    );
+    assert_eq!(
+        high["stats"]["findings"].as_u64(),
+        Some(rules(&high).len() as u64)
+    );
+    assert!(rules(&high).contains(&"github.pat-classic".to_string()));
+    // Nothing left: exit 0.
+    let clean = Tree::new();
+    clean.write("db.env", "DB_PASSWORD=Vr7#kq2Lmz\n");
+    clean
+        .run(&["scan", ".", "--min-confidence", "high"])
+        .expect_code(EXIT_CLEAN);
+}
