@@ -199,13 +199,8 @@ fn line_window(bytes: &[u8], range: &Range<usize>, lines: usize) -> Range<usize>
     let mut start = range.start;
     for _ in 0..=lines {
         match memchr::memrchr(b'\n', &bytes[..start]) {
-            Some(nl) if nl > 0 || start > 0 => {
-                start = nl;
-                if start == 0 {
-                    break;
-                }
-            }
-            _ => {
+            Some(newline) => start = newline,
+            None => {
                 start = 0;
                 break;
             }
@@ -221,7 +216,7 @@ fn line_window(bytes: &[u8], range: &Range<usize>, lines: usize) -> Range<usize>
             }
         }
     }
-    start..end.min(bytes.len())
+    start..end
 }
 
 /// How many sorted neighbours on each side are compared when resolving overlaps.

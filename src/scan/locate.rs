@@ -75,11 +75,6 @@ fn columns(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
-/// Span of a single range in `bytes`.
-pub fn locate(bytes: &[u8], range: &Range<usize>) -> Span {
-    Locator::new(bytes).span(range)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

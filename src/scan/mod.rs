@@ -22,7 +22,7 @@ use crate::source::{self, SkipReason, fs::WalkOptions};
 
 pub use collect::Collector;
 pub use git::{GitMode, GitScanOptions, scan_git};
-pub use locate::{Span, locate};
+pub use locate::Span;
 pub use worker::{BlobMatches, Event, Hit, Worker};
 
 /// What to scan.
