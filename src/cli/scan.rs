@@ -297,4 +297,20 @@ mod tests {
         assert!(parse_size("ten").is_err());
         assert!(parse_size("5 parsecs").is_err());
     }
+
+    #[test]
+    fn dates() {
+        use super::parse_date;
+        assert_eq!(parse_date("1700000000"), Ok(1_700_000_000));
+        assert_eq!(parse_date("2023-12-01"), Ok(1_701_388_800));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let two_weeks_ago = parse_date("2 weeks ago").unwrap_or(0);
+        assert!(
+            (now - 14 * 86_400 - two_weeks_ago).abs() < 3_600,
+            "{two_weeks_ago}"
+        );
+        assert!(parse_date("not a date").is_err());
+    }
 }

@@ -592,3 +592,30 @@ fn submodules_are_skipped_with_a_note() {
         "{report:#}"
     );
 }
+
+#[test]
+fn dangling_blob_is_reported_without_a_path() {
+    if !git_available() {
+        return;
+    }
+    let mut secrets = FakeSecrets::new(313);
+    let mut repo = Repo::new();
+    repo.write("README.md", "# app\n");
+    repo.commit("initial", "Alice Dev");
+    // Written to the object database, never committed: no ref reaches it.
+    repo.write("loose.env", &secret_env(&secrets.stripe_live()));
+    let blob = repo.git(&["hash-object", "-w", "loose.env"]);
+    std::fs::remove_file(repo.path().join("loose.env")).expect("remove");
+
+    let report = repo.scan(&["scan", "--git", ".", "-f", "json"]).json();
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{report:#}");
+    let location = &found[0]["locations"][0];
+    assert_eq!(location["path"], "");
+    assert_eq!(location["blob_id"], blob.trim());
+    assert!(location.get("git").is_none(), "{report:#}");
+    // SARIF has no location to show, so the result is left out, and the log stays valid.
+    let log = parse_json(&repo.scan(&["scan", "--git", ".", "-f", "sarif"]).stdout);
+    crate::sarif::assert_schema_valid(&log, "dangling blob");
+    assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(0));
+}
