@@ -136,17 +136,10 @@ fn scan_everything(
     collector: &mut Collector<'_>,
 ) -> Result<(), GitError> {
     let mut errors = Vec::new();
-    let ids = git::all_objects(repo, &mut errors)?;
+    let layout = git::object_layout(repo, &mut errors)?;
     for message in errors {
         collector.add_error(&repo.name, message);
     }
-    let jobs: Vec<Job> = ids
-        .into_iter()
-        .map(|blob| Job {
-            blob,
-            previous: None,
-        })
-        .collect();
     // The commit walk (single-threaded) runs beside the blob scan (all cores):
     // it records every introduction compactly, and only matched blobs keep theirs.
     let shared = repo.repo.clone().into_sync();
@@ -159,7 +152,7 @@ fn scan_everything(
             };
             git::walk(&local, spec, |_| true)
         });
-        let matched = scan_jobs(rules, pool, repo, &jobs, &options.read, collector);
+        let matched = scan_layout(rules, pool, repo, &layout, &options.read, collector);
         let walk = walker.join().unwrap_or_else(|_| {
             Err(GitError::read(
                 &repo.name,
@@ -246,6 +239,80 @@ fn scan_staged(
     Ok(())
 }
 
+/// Scans every object of `layout`: each pack decoded whole (a pack whose
+/// traversal fails is read object by object instead), then the loose rest.
+fn scan_layout(
+    rules: &RuleSet,
+    pool: &rayon::ThreadPool,
+    repo: &Repo,
+    layout: &git::ObjectLayout,
+    read: &ReadOptions,
+    collector: &mut Collector<'_>,
+) -> HashMap<ObjectId, BlobMatches> {
+    let threads = Some(pool.current_num_threads().max(1));
+    let mut matched = HashMap::new();
+    for pack in 0..layout.packs.len() {
+        let traversal = drain(collector, &mut matched, |sender| {
+            git::traverse_pack(layout, pack, threads, || {
+                let mut worker = Worker::new(rules, sender.clone());
+                move |id: &ObjectId, data: &[u8]| scan_data(id, data, read, &mut worker)
+            })
+        });
+        if let Err(err) = traversal {
+            collector.add_error(
+                &repo.name,
+                format!("{err}; reading its objects one by one instead"),
+            );
+            match git::pack_objects(layout, pack) {
+                Ok(ids) => {
+                    let jobs = as_jobs(ids);
+                    matched.extend(scan_jobs(rules, pool, repo, &jobs, read, collector));
+                }
+                Err(err) => collector.add_error(&repo.name, err.to_string()),
+            }
+        }
+    }
+    let jobs = as_jobs(layout.rest.clone());
+    matched.extend(scan_jobs(rules, pool, repo, &jobs, read, collector));
+    matched
+}
+
+fn as_jobs(ids: Vec<ObjectId>) -> Vec<Job> {
+    ids.into_iter()
+        .map(|blob| Job {
+            blob,
+            previous: None,
+        })
+        .collect()
+}
+
+/// Runs `produce` on its own thread while this one hands its events to the
+/// collector, keeping the matches of git blobs by id.
+fn drain<T: Send>(
+    collector: &mut Collector<'_>,
+    matched: &mut HashMap<ObjectId, BlobMatches>,
+    produce: impl FnOnce(mpsc::Sender<Event>) -> T + Send,
+) -> T {
+    let (sender, receiver) = mpsc::channel::<Event>();
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || produce(sender));
+        for event in receiver {
+            match event {
+                Event::Blob(matches) => {
+                    if let Ok(id) = ObjectId::from_hex(matches.blob_id.as_bytes()) {
+                        matched.insert(id, matches);
+                    }
+                }
+                other => collector.add(other),
+            }
+        }
+        match producer.join() {
+            Ok(value) => value,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// Scans `jobs` in parallel (one repository handle and one worker per chunk)
 /// and returns the hits of the blobs that matched.
 fn scan_jobs(
@@ -261,32 +328,19 @@ fn scan_jobs(
     // Few, large chunks in pack order: each chunk's handle keeps its delta-base
     // cache warm (16 chunks per thread cost ~7% more CPU than 4 on rails).
     let chunk = (jobs.len() / (threads * 4)).max(64);
-    let (sender, receiver) = mpsc::channel::<Event>();
     let mut matched = HashMap::new();
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
-            pool.install(|| {
-                jobs.par_chunks(chunk)
-                    .for_each_with(sender, |sender, chunk| {
-                        let local = shared.to_thread_local();
-                        let mut worker = Worker::new(rules, sender.clone());
-                        let mut buffer = Vec::new();
-                        for job in chunk {
-                            read_and_scan(&local, &job.blob, read, &mut buffer, &mut worker);
-                        }
-                    });
-            });
-        });
-        for event in receiver {
-            match event {
-                Event::Blob(matches) => {
-                    if let Ok(id) = ObjectId::from_hex(matches.blob_id.as_bytes()) {
-                        matched.insert(id, matches);
+    drain(collector, &mut matched, |sender| {
+        pool.install(|| {
+            jobs.par_chunks(chunk)
+                .for_each_with(sender, |sender, chunk| {
+                    let local = shared.to_thread_local();
+                    let mut worker = Worker::new(rules, sender.clone());
+                    let mut buffer = Vec::new();
+                    for job in chunk {
+                        read_and_scan(&local, &job.blob, read, &mut buffer, &mut worker);
                     }
-                }
-                other => collector.add(other),
-            }
-        }
+                });
+        });
     });
     matched
 }
@@ -311,10 +365,18 @@ fn read_and_scan(
     if header.size > read.max_file_size {
         return worker.skipped(&name, SkipReason::TooLarge);
     }
-    let data = match repo.objects.find_blob(id, buffer) {
-        Ok(blob) => blob.data,
-        Err(err) => return worker.error(&name, format!("cannot read blob {name}: {err}")),
-    };
+    match repo.objects.find_blob(id, buffer) {
+        Ok(blob) => scan_data(id, blob.data, read, worker),
+        Err(err) => worker.error(&name, format!("cannot read blob {name}: {err}")),
+    }
+}
+
+/// Scans one blob's content when it is within the limits.
+fn scan_data(id: &ObjectId, data: &[u8], read: &ReadOptions, worker: &mut Worker<'_>) {
+    let name = hex(id);
+    if data.len() as u64 > read.max_file_size {
+        return worker.skipped(&name, SkipReason::TooLarge);
+    }
     if !read.scan_binary && looks_binary(data) {
         return worker.skipped(&name, SkipReason::Binary);
     }

@@ -619,3 +619,71 @@ fn dangling_blob_is_reported_without_a_path() {
     crate::sarif::assert_schema_valid(&log, "dangling blob");
     assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(0));
 }
+
+#[test]
+fn packed_history_is_scanned_once_and_a_damaged_pack_is_read_object_by_object() {
+    if !git_available() {
+        return;
+    }
+    let mut secrets = FakeSecrets::new(312);
+    let (first, second) = (secrets.stripe_live(), secrets.stripe_live());
+    let mut repo = Repo::new();
+    for i in 0..20 {
+        repo.write(&format!("src/file{i}.txt"), &format!("plain text {i}\n"));
+    }
+    repo.write("config/app.env", &secret_env(&first));
+    repo.commit("add settings", "Alice Dev");
+    repo.git(&["gc", "-q"]);
+    std::fs::remove_file(repo.path().join("config/app.env")).expect("remove");
+    repo.write("config/other.env", &secret_env(&second));
+    repo.commit("swap settings", "Bob Builder");
+    // A second pack beside the first (incremental repack), one object in both.
+    repo.git(&["repack", "-q"]);
+
+    let run = repo.scan(&["scan", "--git", ".", "-f", "json", "--show-secrets"]);
+    run.expect_code(EXIT_FINDINGS);
+    let report = run.json();
+    let found = findings(&report);
+    assert_eq!(found.len(), 2, "{report:#}");
+    let removed = found
+        .iter()
+        .find(|f| f["secret"] == first.as_str())
+        .expect("the removed secret");
+    assert_eq!(removed["present_at_head"], false);
+    assert_eq!(removed["locations"].as_array().map(Vec::len), Some(1));
+    assert_eq!(report["errors"].as_array().map(Vec::len), Some(0));
+
+    // Truncate the older pack: its traversal fails, its objects are read one by
+    // one (the readable ones still scanned), and the run reports it and goes on.
+    let pack_dir = repo.path().join(".git/objects/pack");
+    let mut packs: Vec<_> = std::fs::read_dir(&pack_dir)
+        .expect("pack dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pack"))
+        .collect();
+    packs.sort_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
+    let biggest = packs.last().expect("a pack");
+    let length = std::fs::metadata(biggest).expect("pack").len();
+    let mut permissions = std::fs::metadata(biggest).expect("pack").permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(biggest, permissions).expect("make writable");
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(biggest)
+        .expect("open pack");
+    file.set_len(length / 2).expect("truncate");
+    drop(file);
+
+    let run = repo.scan(&["scan", "--git", ".", "-f", "json"]);
+    assert!(
+        run.code == Some(EXIT_CLEAN) || run.code == Some(EXIT_FINDINGS),
+        "{}",
+        run.stderr
+    );
+    let report = run.json();
+    let errors = report["errors"].as_array().expect("errors");
+    assert!(!errors.is_empty(), "{report:#}");
+    assert!(run.stderr.contains("one by one"), "{}", run.stderr);
+}

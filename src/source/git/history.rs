@@ -334,58 +334,6 @@ fn diff_trees(
     Ok(recorder.records)
 }
 
-/// Every object id in the object database (packs, loose objects, alternates),
-/// each once, ordered for reading: packed objects by (pack, offset) — git
-/// writes delta bases before their deltas, so reading in this order finds bases
-/// in the pack cache instead of inflating each delta chain again — then the rest
-/// by id. Object kinds are checked by the reader. Unlistable entries are
-/// reported in `errors` and skipped.
-pub fn all_objects(repo: &Repo, errors: &mut Vec<String>) -> Result<Vec<ObjectId>, GitError> {
-    let r = &repo.repo;
-    let iter = r
-        .objects
-        .iter()
-        .map_err(|err| GitError::read(&repo.name, "object database", err))?;
-    let mut all = Vec::new();
-    for id in iter {
-        match id {
-            Ok(id) => all.push(id),
-            Err(err) => errors.push(format!("object database: {err}")),
-        }
-    }
-    all.sort_unstable();
-    all.dedup();
-
-    let mut packed: Vec<(usize, u64, ObjectId)> = Vec::new();
-    let pack_dir = r.objects.store_ref().path().join("pack");
-    let mut indices: Vec<std::path::PathBuf> = std::fs::read_dir(&pack_dir)
-        .map(|dir| {
-            dir.filter_map(Result::ok)
-                .map(|entry| entry.path())
-                .filter(|path| path.extension().is_some_and(|ext| ext == "idx"))
-                .collect()
-        })
-        .unwrap_or_default();
-    indices.sort();
-    for (pack, path) in indices.iter().enumerate() {
-        match gix::odb::pack::index::File::at(path, r.object_hash()) {
-            Ok(index) => packed.extend(index.iter().map(|e| (pack, e.pack_offset, e.oid))),
-            Err(err) => errors.push(format!("pack index {}: {err}", path.display())),
-        }
-    }
-    packed.sort_unstable();
-    let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
-    seen.reserve(packed.len());
-    let mut ordered: Vec<ObjectId> = Vec::with_capacity(all.len());
-    for (_, _, id) in packed {
-        if seen.insert(id) {
-            ordered.push(id);
-        }
-    }
-    ordered.extend(all.into_iter().filter(|id| !seen.contains(id)));
-    Ok(ordered)
-}
-
 /// Blob ids in the tree of HEAD (empty when HEAD is unborn).
 pub fn head_blobs(repo: &Repo) -> HashSet<ObjectId> {
     let r = &repo.repo;

@@ -8,6 +8,7 @@
 
 mod history;
 mod lines;
+mod packs;
 mod staged;
 
 use std::path::{Path, PathBuf};
@@ -15,10 +16,10 @@ use std::path::{Path, PathBuf};
 use gix::ObjectId;
 
 pub use history::{
-    CommitInfo, Introduction, Walk, WalkSpec, all_objects, head_blobs, resolve_range, resolve_tips,
-    walk,
+    CommitInfo, Introduction, Walk, WalkSpec, head_blobs, resolve_range, resolve_tips, walk,
 };
 pub use lines::added_lines;
+pub use packs::{ObjectLayout, object_layout, pack_objects, traverse_pack};
 pub use staged::{StagedBlob, staged_blobs};
 
 /// Why a repository could not be scanned.
