@@ -1,6 +1,7 @@
 //! Command line: clap definitions and flag -> library config translation.
 //! Nothing below this module sees clap.
 
+mod debug;
 mod rules;
 mod scan;
 
@@ -32,6 +33,19 @@ enum Command {
     /// List or check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Developer tools (for training and debugging; not a stable interface).
+    #[command(subcommand, hide = true)]
+    Debug(DebugCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum DebugCommand {
+    /// Print every generic candidate with its scorer features (JSON lines).
+    Features {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +94,7 @@ pub fn main() -> ExitCode {
             rules::list(&rules, format == ListFormat::Json)
         }
         Command::Rules(RulesCommand::Check { file }) => rules::check(file.as_deref()),
+        Command::Debug(DebugCommand::Features { paths }) => debug::features(&paths),
     };
     match result {
         Ok(code) => ExitCode::from(code),

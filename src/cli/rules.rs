@@ -26,6 +26,7 @@ pub fn list(files: &[PathBuf], json: bool) -> Result<u8> {
                     "confidence": r.spec.confidence,
                     "severity": r.spec.severity,
                     "keywords": r.spec.keywords,
+                    "generic": r.spec.generic,
                     "origin": r.origin,
                 })
             })

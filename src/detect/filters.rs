@@ -97,6 +97,24 @@ const NON_SECRET_VALUES: &[&str] = &[
     "hidden",
     "unset",
     "n/a",
+    // Language keywords that follow `=` or `:` in code.
+    "unsafe",
+    "match",
+    "self",
+    "this",
+    "new",
+    "await",
+    "async",
+    "return",
+    "function",
+    "lambda",
+    "const",
+    "let",
+    "var",
+    "yield",
+    "typeof",
+    "static",
+    "readonly",
 ];
 
 /// True when a generic rule's value is code, a reference or a keyword rather
@@ -119,15 +137,28 @@ pub fn is_non_literal(value: &[u8], next: Option<u8>) -> bool {
     {
         return true;
     }
-    // Lone words and camelCase identifiers: letters only and short.
-    if trimmed.len() < 16 && trimmed.iter().all(u8::is_ascii_alphabetic) {
+    // camelCase and PascalCase identifiers (`PasswordInput`, `userToken`):
+    // letters only, short, with a lower-to-upper hump. Plain lone words are
+    // left to the scorer (real passwords are often letters only).
+    let humped = trimmed
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    if trimmed.len() < 24 && humped && trimmed.iter().all(u8::is_ascii_alphabetic) {
         return true;
     }
-    // snake_case identifiers and lowercase paths: `build_tag_values`, `active_storage/disk`.
-    let lowercase_name = trimmed
+    // Numeric literals of code: `0x80090033`, `6i32`, `16u8`.
+    if is_numeric_literal(value) {
+        return true;
+    }
+    // A mapping key (`production:`), not a value.
+    if value.ends_with(b":") {
+        return true;
+    }
+    // snake_case identifiers and lowercase paths: `build_tag_values`, `active_storage/disk`, `postgres/`.
+    let lowercase_name = value
         .iter()
         .all(|&b| b.is_ascii_lowercase() || matches!(b, b'_' | b'/' | b'-'));
-    if lowercase_name && trimmed.iter().any(|&b| matches!(b, b'_' | b'/')) {
+    if lowercase_name && value.iter().any(|&b| matches!(b, b'_' | b'/')) {
         return true;
     }
     // Dotted or namespaced identifiers: config.password, settings::TOKEN.
@@ -147,6 +178,103 @@ pub fn is_non_literal(value: &[u8], next: Option<u8>) -> bool {
         && value.contains(&b'_')
 }
 
+fn is_numeric_literal(value: &[u8]) -> bool {
+    if let Some(hex) = value
+        .strip_prefix(b"0x")
+        .or_else(|| value.strip_prefix(b"0X"))
+    {
+        return hex
+            .iter()
+            .all(|b| b.is_ascii_hexdigit() || matches!(b, b'_' | b'u' | b'i'));
+    }
+    let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+    let suffix = &value[digits..];
+    digits > 0
+        && matches!(
+            suffix,
+            b"i8"
+                | b"i16"
+                | b"i32"
+                | b"i64"
+                | b"u8"
+                | b"u16"
+                | b"u32"
+                | b"u64"
+                | b"usize"
+                | b"isize"
+                | b"f32"
+                | b"f64"
+                | b"L"
+                | b"UL"
+                | b"u"
+                | b"U"
+        )
+}
+
+/// True when a generic candidate is code rather than an assignment of a
+/// literal, judged from its surroundings: a type annotation (`password:
+/// LPCWSTR,`, `token: String = ...`) or a variable named like its key
+/// (`self._passphrase = passphrase`, `token: token`). `key_start` is where the
+/// rule's match (the key) starts.
+pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<usize>) -> bool {
+    let value = &bytes[secret.clone()];
+    let before = &bytes[key_start.min(secret.start)..secret.start];
+    let quoted = before
+        .last()
+        .is_some_and(|b| matches!(b, b'"' | b'\'' | b'`'));
+    if quoted {
+        return false;
+    }
+    let identifier = value
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    if !identifier {
+        return false;
+    }
+    // The variable's own name again: `password = password`, `passphrase=passphrase`.
+    let mut key_ident_start = key_start.min(secret.start);
+    while key_ident_start > 0
+        && (bytes[key_ident_start - 1].is_ascii_alphanumeric()
+            || bytes[key_ident_start - 1] == b'_')
+    {
+        key_ident_start -= 1;
+    }
+    let key = bytes[key_ident_start..secret.start].to_ascii_lowercase();
+    if contains(&key, &value.to_ascii_lowercase()) {
+        return true;
+    }
+    // An attribute of an object: `self.password = credentials`.
+    let line_start = memchr::memrchr(b'\n', &bytes[..key_ident_start]).map_or(0, |i| i + 1);
+    let target = &bytes[line_start..key_ident_start];
+    if target.ends_with(b"self.") || target.ends_with(b"this.") || target.ends_with(b"@") {
+        return true;
+    }
+    let rest = &bytes[secret.end..];
+    let spaces = rest
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let next = rest.get(spaces).copied();
+    let colon = before.contains(&b':') && !before.contains(&b'=');
+    // Prose continues after the "value": `:param password: Unicode password.`
+    if colon && spaces == 1 && rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
+        return true;
+    }
+    // A macro call (`parenthesized!(...)`), a chained assignment (`a = b = ''`).
+    if next == Some(b'!') || (next == Some(b'=') && rest.get(spaces + 1) != Some(&b'=')) {
+        return true;
+    }
+    // `name: Type,` / `name: Type = ...` / `name: Type;` / `name: Type)` / `Option<T>`.
+    colon
+        && matches!(
+            next,
+            Some(b',' | b';' | b')' | b'=' | b'{' | b'<' | b'>' | b'|')
+        )
+}
+
 /// Substrings (lowercase) that only occur in code, never in a literal secret.
 const CODE_MARKERS: &[&str] = &[
     "(",
@@ -157,6 +285,10 @@ const CODE_MARKERS: &[&str] = &[
     "}",
     "|",
     "\\n",
+    "::",
+    "*const",
+    "*mut",
+    "&mut",
     "process.env",
     "os.environ",
     "getenv",
@@ -233,8 +365,45 @@ mod tests {
             assert!(is_non_literal(code.as_bytes(), None), "{code}");
         }
         assert!(is_non_literal(b"xor_bytes", Some(b'(')));
+        assert!(is_non_literal(b"PasswordInput", None));
+        assert!(is_non_literal(b"0x80090033", None));
+        assert!(is_non_literal(b"6i32", None));
+        assert!(is_non_literal(b"super::Foundation::UNICODE_STRING", None));
+        assert!(is_non_literal(b"unsafe", None));
+        // Plain words are left to the generic scorer: real passwords can be words.
+        assert!(!is_non_literal(b"hunter", None));
         assert!(!is_non_literal(b"hX9#kq2!Lm", None));
         assert!(!is_non_literal(b"Tr0ub4dor&3", Some(b'"')));
+    }
+
+    #[test]
+    fn code_contexts() {
+        let check = |line: &str, value: &str| {
+            let start = line.rfind(value).expect("value in line");
+            let key = line.to_ascii_lowercase().find("pass").expect("key in line");
+            is_code_context(line.as_bytes(), key, &(start..start + value.len()))
+        };
+        assert!(check("    pbPassword: PUCHAR,", "PUCHAR"));
+        assert!(check(
+            "pub const NTE_PASSWORD: HRESULT = 0x8009;",
+            "HRESULT"
+        ));
+        assert!(check("self._passphrase = passphrase", "passphrase"));
+        assert!(check(
+            "self.username, self.password = credentials",
+            "credentials"
+        ));
+        assert!(check("    pub password: Option<String>,", "Option"));
+        assert!(check(":param password: Unicode password.", "Unicode"));
+        assert!(check("userid = passwd = acct = ''", "acct"));
+        assert!(!check("password: sekrit", "sekrit"));
+        assert!(!check("password: sekrit # the demo", "sekrit"));
+        assert!(!check(
+            "spring.datasource.password=N0tV3ryH1dd3n42",
+            "N0tV3ryH1dd3n42"
+        ));
+        assert!(!check("password: \"Vr7kq2Lmz\",", "Vr7kq2Lmz"));
+        assert!(!check("DB_PASSWORD=hunter2", "hunter2"));
     }
 
     #[test]

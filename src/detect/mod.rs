@@ -9,6 +9,7 @@
 
 pub mod entropy;
 pub mod filters;
+pub mod score;
 
 use std::ops::Range;
 
@@ -39,6 +40,22 @@ pub struct Detector<'r> {
     candidates: Vec<usize>,
     /// Bytes scanned so far; past [`LARGE_SCAN`] the DFA prefilter pays off.
     scanned: usize,
+    /// When set, every generic candidate that passes the hard filters is kept
+    /// (whatever the model says) and recorded here with its features.
+    explained: Option<Vec<Explained>>,
+}
+
+/// A generic candidate with its scorer features (see [`Detector::explaining`]).
+#[derive(Debug, Clone)]
+pub struct Explained {
+    /// Rule index.
+    pub rule: usize,
+    /// Byte range of the secret.
+    pub secret: Range<usize>,
+    /// Scorer features.
+    pub features: score::Features,
+    /// Model probability (`None` without a model).
+    pub probability: Option<f32>,
 }
 
 /// After this many bytes a detector switches to the DFA keyword automaton
@@ -53,7 +70,25 @@ impl<'r> Detector<'r> {
             candidate: vec![false; rules.len()],
             candidates: Vec::new(),
             scanned: 0,
+            explained: None,
         }
+    }
+
+    /// A detector for training and debugging the generic scorer: it keeps
+    /// every generic candidate and records its features.
+    pub fn explaining(rules: &'r RuleSet) -> Self {
+        Detector {
+            explained: Some(Vec::new()),
+            ..Detector::new(rules)
+        }
+    }
+
+    /// Takes the generic candidates recorded since the last call.
+    pub fn take_explained(&mut self) -> Vec<Explained> {
+        self.explained
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// The rule set this detector uses.
@@ -68,7 +103,7 @@ impl<'r> Detector<'r> {
         for i in 0..self.candidates.len() {
             let rule_index = self.candidates[i];
             let rule = &self.rules.rules()[rule_index];
-            run_rule(rule_index, rule, bytes, out);
+            run_rule(rule_index, rule, bytes, out, self.explained.as_mut());
         }
         resolve_overlaps(self.rules, out, start);
     }
@@ -97,7 +132,13 @@ impl<'r> Detector<'r> {
 }
 
 /// Runs one rule's regex over the blob and pushes the matches that pass the filters.
-fn run_rule(rule_index: usize, rule: &Rule, bytes: &[u8], out: &mut Vec<Match>) {
+fn run_rule(
+    rule_index: usize,
+    rule: &Rule,
+    bytes: &[u8],
+    out: &mut Vec<Match>,
+    mut explained: Option<&mut Vec<Explained>>,
+) {
     let Ok(regex) = rule.regex() else {
         return; // built-in regexes are tested; user regexes are checked at load
     };
@@ -118,7 +159,12 @@ fn run_rule(rule_index: usize, rule: &Rule, bytes: &[u8], out: &mut Vec<Match>) 
         let Some((s, e)) = locations.get(group) else {
             continue;
         };
-        if let Some(found) = accept(rule_index, rule, bytes, s..e) {
+        let candidate = Candidate {
+            rule_index,
+            key_start: whole.start(),
+            secret: s..e,
+        };
+        if let Some(found) = accept(rule, bytes, candidate, explained.as_deref_mut()) {
             out.push(found);
         }
     }
@@ -130,8 +176,25 @@ fn secret_group(regex: &regex::bytes::Regex) -> Option<usize> {
         .position(|name| name == Some("secret"))
 }
 
+/// A regex match: the rule, where the whole match starts, the secret group.
+struct Candidate {
+    rule_index: usize,
+    key_start: usize,
+    secret: Range<usize>,
+}
+
 /// Applies the filters of DESIGN.md section 4 to one candidate secret.
-fn accept(rule_index: usize, rule: &Rule, bytes: &[u8], secret: Range<usize>) -> Option<Match> {
+fn accept(
+    rule: &Rule,
+    bytes: &[u8],
+    candidate: Candidate,
+    explained: Option<&mut Vec<Explained>>,
+) -> Option<Match> {
+    let Candidate {
+        rule_index,
+        key_start,
+        secret,
+    } = candidate;
     let value = &bytes[secret.clone()];
     if value.is_empty() {
         return None;
@@ -141,10 +204,34 @@ fn accept(rule_index: usize, rule: &Rule, bytes: &[u8], secret: Range<usize>) ->
         || filters::is_placeholder(value)
         || filters::has_stopword(value, &rule.stopwords)
         || (rule.spec.generic && filters::is_non_literal(value, bytes.get(secret.end).copied()))
+        || (rule.scored() && filters::is_code_context(bytes, key_start, &secret))
     {
         return None;
     }
     let mut confidence = rule.spec.confidence;
+    if rule.scored() {
+        let scored = score::Candidate {
+            rule_id: &rule.spec.id,
+            bytes,
+            key_start,
+            secret: secret.clone(),
+        };
+        let features = score::features(&scored);
+        let model = score::MODEL.as_ref();
+        let probability = model.map(|m| m.probability(&features));
+        let judged = model.zip(probability).map(|(m, p)| m.confidence(p));
+        match (explained, judged) {
+            (Some(sink), _) => sink.push(Explained {
+                rule: rule_index,
+                secret: secret.clone(),
+                features,
+                probability,
+            }),
+            (None, Some(None)) => return None,
+            (None, Some(Some(judged))) => confidence = judged,
+            (None, None) => {}
+        }
+    }
     let mut parts = Vec::new();
     for companion in &rule.companions {
         match find_companion(companion, bytes, &secret) {
@@ -241,6 +328,12 @@ fn resolve_overlaps(rules: &RuleSet, out: &mut Vec<Match>, start: usize) {
 fn is_shadowed(rules: &RuleSet, found: &[Match], i: usize) -> bool {
     let generic = |m: &Match| rules.rules()[m.rule].spec.generic;
     let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+    // Among generic rules, one that knows its file format (`.npmrc`) beats a
+    // scored catch-all, then higher confidence, then the earlier rule.
+    let strength = |m: &Match| {
+        let rule = &rules.rules()[m.rule];
+        (!rule.scored(), m.confidence, std::cmp::Reverse(m.rule))
+    };
     let m = &found[i];
     let low = i.saturating_sub(OVERLAP_NEIGHBOURS);
     let high = (i + OVERLAP_NEIGHBOURS + 1).min(found.len());
@@ -255,11 +348,8 @@ fn is_shadowed(rules: &RuleSet, found: &[Match], i: usize) -> bool {
             .any(|(_, part)| part.start <= m.secret.start && m.secret.end <= part.end);
         let both_overlap = overlaps(&m.secret, &other.secret);
         let beaten_by_specific = generic(m) && !generic(other) && both_overlap;
-        let beaten_by_stronger_generic = generic(m)
-            && generic(other)
-            && both_overlap
-            && (other.confidence, std::cmp::Reverse(other.rule))
-                > (m.confidence, std::cmp::Reverse(m.rule));
+        let beaten_by_stronger_generic =
+            generic(m) && generic(other) && both_overlap && strength(other) > strength(m);
         companion_of_other || beaten_by_specific || beaten_by_stronger_generic
     })
 }

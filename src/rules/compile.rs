@@ -75,6 +75,13 @@ fn compile_regex(pattern: &str) -> Result<Regex, String> {
 }
 
 impl Rule {
+    /// Whether the generic scorer judges this rule's matches: the catch-all
+    /// rules of provider `generic` (assignments, URLs with credentials), not
+    /// generic rules of a known file format such as `.npmrc`.
+    pub fn scored(&self) -> bool {
+        self.spec.generic && self.spec.provider == "generic"
+    }
+
     fn new(spec: RuleSpec, origin: &str) -> Self {
         Rule {
             stopwords: spec

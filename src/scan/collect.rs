@@ -132,6 +132,18 @@ impl<'r> Collector<'r> {
         let mut outcome = self.outcome;
         let mut findings: Vec<Finding> = self.findings.into_values().collect();
         for finding in &mut findings {
+            let scored = self
+                .rules
+                .get(&finding.rule_id)
+                .is_some_and(crate::rules::Rule::scored);
+            if scored
+                && finding
+                    .locations
+                    .iter()
+                    .all(|l| is_test_or_doc_path(&l.path))
+            {
+                finding.confidence = finding.confidence.lowered();
+            }
             finding.locations.sort();
             finding.locations.dedup();
             finding.parts.sort_by(|a, b| a.name.cmp(&b.name));
@@ -153,6 +165,56 @@ impl<'r> Collector<'r> {
     }
 }
 
+/// Directory names of tests, fixtures, examples and documentation.
+const TEST_OR_DOC_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "spec",
+    "specs",
+    "__tests__",
+    "testdata",
+    "test-data",
+    "fixtures",
+    "fixture",
+    "examples",
+    "example",
+    "samples",
+    "sample",
+    "docs",
+    "doc",
+    "guides",
+    "demo",
+    "mock",
+    "mocks",
+];
+
+/// True for paths of tests, fixtures, examples and documentation, where a
+/// generic credential is usually a made-up value: scored generic findings
+/// found only in such paths are lowered one confidence level.
+pub fn is_test_or_doc_path(path: &str) -> bool {
+    if path.is_empty() {
+        return false;
+    }
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.split(['/', '\\']).peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            let file = part;
+            return [".md", ".rst", ".adoc", ".markdown"]
+                .iter()
+                .any(|ext| file.ends_with(ext))
+                || ["_test.", ".test.", "_spec.", ".spec.", "tests."]
+                    .iter()
+                    .any(|marker| file.contains(marker))
+                || file.starts_with("test_");
+        }
+        if TEST_OR_DOC_DIRS.contains(&part) {
+            return true;
+        }
+    }
+    false
+}
+
 fn location(hit: &Hit, path: &str, blob_id: &str, git: Option<GitProvenance>) -> Location {
     Location {
         path: path.to_string(),
@@ -164,5 +226,33 @@ fn location(hit: &Hit, path: &str, blob_id: &str, git: Option<GitProvenance>) ->
         end_byte: hit.end_byte,
         blob_id: blob_id.to_string(),
         git,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_test_or_doc_path;
+
+    #[test]
+    fn test_and_doc_paths() {
+        for path in [
+            "actionpack/test/controller/x.rb",
+            "src/__tests__/a.js",
+            "pkg/server_test.go",
+            "README.md",
+            "app/spec/models/user_spec.rb",
+            "tests.py",
+            "test_settings.py",
+        ] {
+            assert!(is_test_or_doc_path(path), "{path}");
+        }
+        for path in [
+            "config/app.env",
+            "src/contest.rs",
+            "",
+            "latest/settings.yml",
+        ] {
+            assert!(!is_test_or_doc_path(path), "{path}");
+        }
     }
 }

@@ -3,7 +3,10 @@
 examples (../shared/eval/public-examples.jsonl). Not a test: the data is not ours
 and a user's clone does not have it.
 
-    python3 scripts/eval-public.py [EXAMPLES.jsonl] [--keyhound BIN] [--misses FILE]
+    python3 scripts/eval/examples.py [EXAMPLES.jsonl] [--keyhound BIN] [--misses FILE] [--show-misses]
+
+EXAMPLES is JSON lines with `text`, `label` (positive|negative), optional
+`secret`, `source` (for grouping), `path` (file name to use) and `kind`.
 
 Each example is written to its own file; one `keyhound scan` runs over all of
 them. A positive counts as found when keyhound reports any finding in its file
@@ -15,9 +18,10 @@ import argparse, collections, json, os, subprocess, sys, tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
 p = argparse.ArgumentParser()
-p.add_argument("examples", nargs="?", default=os.path.join(here, "../../shared/eval/public-examples.jsonl"))
-p.add_argument("--keyhound", default=os.path.join(here, "../target/release/keyhound"))
+p.add_argument("examples", nargs="?", default=os.path.join(here, "../../../shared/eval/public-examples.jsonl"))
+p.add_argument("--keyhound", default=os.path.join(here, "../../target/release/keyhound"))
 p.add_argument("--misses", help="write missed positives and reported negatives here (JSON lines)")
+p.add_argument("--show-misses", action="store_true", help="also print every miss, per source")
 args = p.parse_args()
 
 rows = [json.loads(line) for line in open(args.examples)]
@@ -64,6 +68,13 @@ for src, c in sorted(stats.items()):
     recall = c["tp"] / c["pos"] if c["pos"] else 0
     fpr = c["fp"] / c["neg"] if c["neg"] else 0
     print(f"{src:<12} {c['pos']:>9} {c['tp']:>6} {recall:>7.1%} {c['neg']:>9} {c['fp']:>8} {fpr:>7.1%}")
+if args.show_misses:
+    for src in sorted(stats):
+        print(f"\n== {src}: misses and reported negatives")
+        for m in misses:
+            if m["source"] == src:
+                text = m["text"].replace("\n", " ")[:100]
+                print(f"  {m['outcome']:<18} {m.get('rule_id', '-'):<36} {text}")
 if args.misses:
     with open(args.misses, "w") as f:
         for m in misses:

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Line-level precision, recall and F1 of keyhound on a CredData-style labeled tree.
+
+Not a test: such data is not ours and a user's clone does not have it.
+
+    cargo build --release
+    python3 scripts/eval/creddata.py --data-root DATA --labels LABELS.jsonl [--misses FILE]
+                                     [--report keyhound.jsonl] [-- extra scan flags]
+
+LABELS is JSON lines with `file_path` (its first component is dropped to make it
+relative to DATA, as in CredData's `data/<repo>/...`), `line_start`, `line_end`,
+`ground_truth` (T real credential, F not one, X placeholder) and `category`.
+
+Method: every T row is a true item, rows of one file and line merged into one.
+A reported location (path, line) finds every true item whose line range contains
+it; a reported line inside no T row is a false positive (labelled F/X or
+unlabelled: both count). Printed: totals, then per category (an item's category
+is its first T row's; a false positive's is the label on its line or
+"(unlabelled)"), then false positives per rule.
+"""
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data-root", required=True)
+    ap.add_argument("--labels", required=True)
+    ap.add_argument("--report", help="an existing `keyhound scan -f jsonl` report of DATA (else run keyhound)")
+    ap.add_argument("--keyhound", default=os.path.join(HERE, "../../target/release/keyhound"))
+    ap.add_argument("--misses", help="write missed items and false positives here (JSON lines)")
+    ap.add_argument("scan_args", nargs="*", help="extra flags for keyhound scan (after --)")
+    args = ap.parse_args()
+
+    root = args.data_root.rstrip("/")
+    if args.report:
+        lines = open(args.report, encoding="utf-8").read().splitlines()
+    else:
+        out = subprocess.run([args.keyhound, "scan", root, "-q", "-f", "jsonl", *args.scan_args],
+                             capture_output=True, text=True)
+        if out.returncode not in (0, 1):
+            sys.exit(out.stderr)
+        lines = out.stdout.splitlines()
+    reported = {}  # (path, line) -> rule id
+    for line in lines:
+        finding = json.loads(line)
+        for loc in finding["locations"]:
+            path = os.path.relpath(loc["path"], root) if loc["path"].startswith(root) else loc["path"]
+            reported.setdefault((path, loc["line"]), finding["rule_id"])
+
+    items = {}  # (path, line_start) -> [line_end, category, text]
+    labelled = {}  # (path, line) -> (ground truth, category), strongest label wins
+    rank = {"F": 1, "X": 2, "T": 3}
+    for line in open(args.labels, encoding="utf-8"):
+        row = json.loads(line)
+        path = row["file_path"].split("/", 1)[1]
+        for n in range(row["line_start"], row["line_end"] + 1):
+            old = labelled.get((path, n))
+            if old is None or rank[row["ground_truth"]] > rank[old[0]]:
+                labelled[(path, n)] = (row["ground_truth"], row["category"])
+        if row["ground_truth"] == "T":
+            key = (path, row["line_start"])
+            item = items.setdefault(key, [row["line_end"], row["category"], row.get("lines", "")])
+            item[0] = max(item[0], row["line_end"])
+
+    by_line = collections.defaultdict(list)
+    for (path, start), (end, _, _) in items.items():
+        for n in range(start, end + 1):
+            by_line[(path, n)].append((path, start))
+    found = set()
+    false_positives = []
+    for key, rule in reported.items():
+        if key in by_line:
+            found.update(by_line[key])
+        else:
+            truth, category = labelled.get(key, ("-", "(unlabelled)"))
+            false_positives.append((key, rule, truth, category))
+
+    tp, fn, fp = len(found), len(items) - len(found), len(false_positives)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    print(f"true items {len(items)}, reported lines {len(reported)}")
+    print(f"TP {tp}  FN {fn}  FP {fp}  precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}")
+
+    per = collections.defaultdict(collections.Counter)
+    for key, (_, category, _) in items.items():
+        per[category]["items"] += 1
+        per[category]["tp"] += key in found
+    for _, _, _, category in false_positives:
+        per[category]["fp"] += 1
+    print(f"\n{'category':<30} {'items':>6} {'TP':>6} {'FN':>6} {'FP':>6} {'recall':>7} {'prec':>7}")
+    for category, c in sorted(per.items(), key=lambda kv: -kv[1]["items"]):
+        rec = c["tp"] / c["items"] if c["items"] else float("nan")
+        prec = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else float("nan")
+        print(f"{category[:30]:<30} {c['items']:>6} {c['tp']:>6} {c['items'] - c['tp']:>6} {c['fp']:>6}"
+              f" {rec:>7.3f} {prec:>7.3f}")
+
+    rules = collections.Counter(rule for _, rule, _, _ in false_positives)
+    print("\nfalse positives per rule:")
+    for rule, n in rules.most_common(15):
+        print(f"  {rule:<40} {n}")
+
+    if args.misses:
+        with open(args.misses, "w") as out:
+            for key, (end, category, text) in sorted(items.items()):
+                if key not in found:
+                    out.write(json.dumps({"outcome": "missed", "path": key[0], "line": key[1],
+                                          "category": category, "text": text}) + "\n")
+            for key, rule, truth, category in sorted(false_positives):
+                out.write(json.dumps({"outcome": "false-positive", "path": key[0], "line": key[1],
+                                      "rule": rule, "label": truth, "category": category}) + "\n")
+
+
+if __name__ == "__main__":
+    main()
