@@ -246,10 +246,12 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     if contains(&key, &value.to_ascii_lowercase()) {
         return true;
     }
-    // An attribute of an object: `self.password = credentials`.
+    // An attribute of an object: `self.password = credentials`, ...
     let line_start = memchr::memrchr(b'\n', &bytes[..key_ident_start]).map_or(0, |i| i + 1);
     let target = &bytes[line_start..key_ident_start];
-    if target.ends_with(b"self.") || target.ends_with(b"this.") || target.ends_with(b"@") {
+    // ... or one target of a tuple assignment: `username, password = split`.
+    let tuple = target.trim_ascii_end().ends_with(b",") && !before.contains(&b':');
+    if tuple || target.ends_with(b"self.") || target.ends_with(b"this.") || target.ends_with(b"@") {
         return true;
     }
     let rest = &bytes[secret.end..];
@@ -263,8 +265,12 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     if colon && spaces == 1 && rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
         return true;
     }
-    // A macro call (`parenthesized!(...)`), a chained assignment (`a = b = ''`).
-    if next == Some(b'!') || (next == Some(b'=') && rest.get(spaces + 1) != Some(&b'=')) {
+    // A macro call (`parenthesized!(...)`), a chained assignment (`a = b = ''`),
+    // a generic type (`Cb = Option<...>`).
+    if next == Some(b'!')
+        || next == Some(b'<')
+        || (next == Some(b'=') && rest.get(spaces + 1) != Some(&b'='))
+    {
         return true;
     }
     // `name: Type,` / `name: Type = ...` / `name: Type;` / `name: Type)` / `Option<T>`.
@@ -394,6 +400,7 @@ mod tests {
             "credentials"
         ));
         assert!(check("    pub password: Option<String>,", "Option"));
+        assert!(check("username, password = split", "split"));
         assert!(check(":param password: Unicode password.", "Unicode"));
         assert!(check("userid = passwd = acct = ''", "acct"));
         assert!(!check("password: sekrit", "sekrit"));

@@ -10,6 +10,7 @@ mod common;
 
 mod cli;
 mod formats;
+mod generic;
 mod git;
 mod output;
 mod redaction;

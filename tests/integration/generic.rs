@@ -1,0 +1,92 @@
+//! The generic scorer on real files: assignments of literal credentials are
+//! reported, code is not, and test or documentation paths are one level less
+//! confident.
+
+use serde_json::Value;
+
+use crate::common::{EXIT_FINDINGS, Tree};
+
+fn findings(report: &Value) -> Vec<(String, String, String)> {
+    report["findings"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|f| {
+                    (
+                        f["locations"][0]["path"].as_str().unwrap_or("").to_string(),
+                        f["rule_id"].as_str().unwrap_or("").to_string(),
+                        f["confidence"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn generic_credentials_are_scored_code_is_not_reported() {
+    let tree = Tree::new();
+    // Values assembled at run time: no credential-shaped literal in this source.
+    let value = ["Vr7", "kq2", "Lmz", "4Tn"].concat();
+    let config = format!("DB_HOST=db.internal\nDB_PASSWORD=\"{value}\"\n");
+    tree.write("config/app.env", &config);
+    tree.write("test/fixtures/app.env", &config);
+    tree.write(
+        "src/api.rs",
+        "pub struct Login {\n    pub password: Option<String>,\n    pub token: String,\n}\n\
+         fn f(password: &str) { let pwd = unsafe { lookup(password) }; }\n",
+    );
+    tree.write(
+        "app/client.py",
+        "self.username, self.password = credentials\nusername, password = split\n",
+    );
+    let run = tree.run(&["scan", ".", "-f", "json"]);
+    run.expect_code(EXIT_FINDINGS);
+    let found = findings(&run.json());
+    assert_eq!(found.len(), 1, "one finding (two locations): {found:?}");
+    let report = run.json();
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule_id"], "generic.password");
+    assert_eq!(finding["locations"].as_array().map(Vec::len), Some(2));
+    let production = finding["confidence"].as_str().unwrap_or("").to_string();
+    assert!(
+        production == "medium" || production == "high",
+        "{production}"
+    );
+
+    // Only in a test path: one level lower than in production configuration.
+    let only_tests = Tree::new();
+    only_tests.write("test/fixtures/app.env", &config);
+    let run = only_tests.run(&["scan", ".", "-f", "json"]);
+    let found = findings(&run.json());
+    assert_eq!(found.len(), 1, "{found:?}");
+    let lowered = &found[0].2;
+    let expected = if production == "high" {
+        "medium"
+    } else {
+        "low"
+    };
+    assert_eq!(lowered, expected);
+    // And `--min-confidence` above that hides it.
+    let quiet = only_tests.run(&["scan", ".", "-f", "json", "--min-confidence", "high"]);
+    assert!(findings(&quiet.json()).is_empty());
+}
+
+#[test]
+fn hidden_debug_features_lists_scored_candidates() {
+    let tree = Tree::new();
+    let value = ["Qz8", "vN3", "kLp", "0Tw"].concat();
+    tree.write("settings.yml", &format!("client_secret: \"{value}\"\n"));
+    let run = tree.run(&["debug", "features", "."]);
+    run.expect_code(0);
+    let rows: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(rows.len(), 1, "{}", run.stdout);
+    assert_eq!(rows[0]["rule"], "generic.secret");
+    assert_eq!(rows[0]["line"], 1);
+    assert_eq!(rows[0]["features"].as_array().map(Vec::len), Some(39));
+    assert!(rows[0]["probability"].as_f64().is_some_and(|p| p > 0.0));
+}
