@@ -76,7 +76,7 @@ fn generic_credentials_are_scored_code_is_not_reported() {
 fn hidden_debug_features_lists_scored_candidates() {
     let tree = Tree::new();
     let value = ["Qz8", "vN3", "kLp", "0Tw"].concat();
-    tree.write("settings.yml", &format!("client_secret: \"{value}\"\n"));
+    tree.write("settings.yml", format!("client_secret: \"{value}\"\n"));
     let run = tree.run(&["debug", "features", "."]);
     run.expect_code(0);
     let rows: Vec<Value> = run
