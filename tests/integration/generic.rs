@@ -90,3 +90,36 @@ fn hidden_debug_features_lists_scored_candidates() {
     assert_eq!(rows[0]["features"].as_array().map(Vec::len), Some(39));
     assert!(rows[0]["probability"].as_f64().is_some_and(|p| p > 0.0));
 }
+
+#[test]
+fn database_block_password_carries_host_and_user() {
+    let tree = Tree::new();
+    let value = ["Vr7", "#kq", "2Lm", "z4T"].concat();
+    tree.write(
+        "config/database.yml",
+        format!(
+            "production:\n  adapter: postgresql\n  host: db-primary.internal\n  username: orders_rw\n  password: \"{value}\"\n"
+        ),
+    );
+    tree.write("config/other.env", format!("SMTP_PASSWORD=\"{value}9\"\n"));
+    let run = tree.run(&["scan", ".", "-f", "json", "--show-secrets"]);
+    run.expect_code(EXIT_FINDINGS);
+    let report = run.json();
+    let all = report["findings"].as_array().cloned().unwrap_or_default();
+    let block = all
+        .iter()
+        .find(|f| f["secret"] == value.as_str())
+        .expect("the database password");
+    assert_eq!(block["rule_id"], "generic.db-password");
+    let parts: Vec<&str> = block["parts"]
+        .as_array()
+        .map(|p| p.iter().filter_map(|x| x["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(parts, ["host", "user"]);
+    // A lone password is reported by the plain generic rule.
+    let lone = all
+        .iter()
+        .find(|f| f["secret"] == format!("{value}9").as_str())
+        .expect("the lone password");
+    assert_eq!(lone["rule_id"], "generic.password");
+}
