@@ -65,8 +65,9 @@ pub fn has_stopword(secret: &[u8], words: &[String]) -> bool {
     if words.is_empty() {
         return false;
     }
-    let lower = secret.to_ascii_lowercase();
-    words.iter().any(|w| contains(&lower, w.as_bytes()))
+    words
+        .iter()
+        .any(|w| contains_ignore_case(secret, w.as_bytes()))
 }
 
 /// Literal words a generic assignment's value may be without being a secret.
@@ -219,36 +220,16 @@ fn is_numeric_literal(value: &[u8]) -> bool {
 pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<usize>) -> bool {
     let value = &bytes[secret.clone()];
     let before = &bytes[key_start.min(secret.start)..secret.start];
-    let quoted = before
-        .last()
-        .is_some_and(|b| matches!(b, b'"' | b'\'' | b'`'));
-    if quoted {
-        return false;
-    }
-    let identifier = value
-        .first()
-        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
-        && value
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'_');
-    if !identifier {
+    if before.last().is_some_and(is_quote) || !is_identifier(value) {
         return false;
     }
     // The variable's own name again: `password = password`, `passphrase=passphrase`.
-    let mut key_ident_start = key_start.min(secret.start);
-    while key_ident_start > 0
-        && (bytes[key_ident_start - 1].is_ascii_alphanumeric()
-            || bytes[key_ident_start - 1] == b'_')
-    {
-        key_ident_start -= 1;
-    }
-    let key = bytes[key_ident_start..secret.start].to_ascii_lowercase();
-    if contains(&key, &value.to_ascii_lowercase()) {
+    let key_ident_start = run_start(bytes, key_start.min(secret.start), is_word_byte);
+    if contains_ignore_case(&bytes[key_ident_start..secret.start], value) {
         return true;
     }
     // An attribute of an object: `self.password = credentials`, ...
-    let line_start = memchr::memrchr(b'\n', &bytes[..key_ident_start]).map_or(0, |i| i + 1);
-    let target = &bytes[line_start..key_ident_start];
+    let target = &bytes[line_start(bytes, key_ident_start)..key_ident_start];
     // ... or one target of a tuple assignment: `username, password = split`.
     let tuple = target.trim_ascii_end().ends_with(b",") && !before.contains(&b':');
     if tuple || target.ends_with(b"self.") || target.ends_with(b"this.") || target.ends_with(b"@") {
@@ -273,12 +254,39 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     {
         return true;
     }
-    // `name: Type,` / `name: Type = ...` / `name: Type;` / `name: Type)` / `Option<T>`.
-    colon
-        && matches!(
-            next,
-            Some(b',' | b';' | b')' | b'=' | b'{' | b'<' | b'>' | b'|')
-        )
+    // `name: Type,` / `name: Type;` / `name: Type)` / `name: Type {` / `name: T == x`.
+    colon && matches!(next, Some(b',' | b';' | b')' | b'=' | b'{' | b'>' | b'|'))
+}
+
+/// A quote that opens or closes a string literal.
+pub(crate) fn is_quote(b: &u8) -> bool {
+    matches!(b, b'"' | b'\'' | b'`')
+}
+
+/// A byte of a plain identifier: `[A-Za-z0-9_]`.
+pub(crate) fn is_word_byte(b: &u8) -> bool {
+    b.is_ascii_alphanumeric() || *b == b'_'
+}
+
+/// True when `value` is an identifier: a letter or `_`, then letters, digits, `_`.
+pub(crate) fn is_identifier(value: &[u8]) -> bool {
+    value
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && value.iter().all(is_word_byte)
+}
+
+/// Start of the run of `part` bytes that ends at `end`.
+pub(crate) fn run_start(bytes: &[u8], end: usize, part: impl Fn(&u8) -> bool) -> usize {
+    bytes[..end]
+        .iter()
+        .rposition(|b| !part(b))
+        .map_or(0, |i| i + 1)
+}
+
+/// Start of the line that holds byte `at`.
+pub(crate) fn line_start(bytes: &[u8], at: usize) -> usize {
+    memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1)
 }
 
 /// Substrings (lowercase) that only occur in code, never in a literal secret.
@@ -309,7 +317,8 @@ fn trim_end<'a>(bytes: &'a [u8], strip: &[u8]) -> &'a [u8] {
     &bytes[..end]
 }
 
-fn has_run(bytes: &[u8], n: usize) -> bool {
+/// True when `bytes` holds a run of `n` or more equal bytes.
+pub(crate) fn has_run(bytes: &[u8], n: usize) -> bool {
     let mut run = 1;
     for pair in bytes.windows(2) {
         if pair[0] == pair[1] {
@@ -324,8 +333,12 @@ fn has_run(bytes: &[u8], n: usize) -> bool {
     false
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(haystack, needle).is_some()
+/// ASCII case-insensitive substring test, without allocating.
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty()
+        || haystack
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]

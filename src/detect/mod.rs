@@ -215,6 +215,7 @@ fn accept(
             bytes,
             key_start,
             secret: secret.clone(),
+            entropy,
         };
         let features = score::features(&scored);
         let model = score::MODEL.as_ref();

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 
-use super::entropy;
+use super::filters;
 use crate::rules::Confidence;
 
 /// Names of the features, in the order of [`Features`]; the model file must
@@ -79,20 +79,23 @@ pub struct Candidate<'a> {
     pub key_start: usize,
     /// The secret value.
     pub secret: Range<usize>,
+    /// Shannon entropy of the secret (already computed by the detector).
+    pub entropy: f64,
 }
 
 /// Computes the features of a candidate.
 pub fn features(candidate: &Candidate<'_>) -> Features {
     let bytes = candidate.bytes;
     let value = &bytes[candidate.secret.clone()];
-    let is_ident = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+    let is_ident = |b: &u8| filters::is_word_byte(b) || matches!(b, b'-' | b'.');
     // The whole identifier around the rule's key word (`DB_PASSWORD`, not `PASSWORD`).
-    let mut key_start = candidate.key_start.min(candidate.secret.start);
-    while key_start > 0 && is_ident(&bytes[key_start - 1]) {
-        key_start -= 1;
-    }
+    let key_start = filters::run_start(
+        bytes,
+        candidate.key_start.min(candidate.secret.start),
+        is_ident,
+    );
     let key = &bytes[key_start..candidate.secret.start];
-    let line_start = memchr::memrchr(b'\n', &bytes[..key_start]).map_or(0, |i| i + 1);
+    let line_start = filters::line_start(bytes, key_start);
     let line_end = memchr::memchr(b'\n', &bytes[candidate.secret.end..])
         .map_or(bytes.len(), |i| candidate.secret.end + i);
     let line = &bytes[line_start..line_end];
@@ -109,7 +112,7 @@ pub fn features(candidate: &Candidate<'_>) -> Features {
         .iter()
         .filter(|&&n| n > 0.0)
         .count() as f32;
-    let entropy = entropy::shannon(value) as f32;
+    let entropy = candidate.entropy as f32;
     let max_entropy = (value.len().clamp(2, 94) as f32).log2();
     let humps = value
         .windows(2)
@@ -123,8 +126,8 @@ pub fn features(candidate: &Candidate<'_>) -> Features {
         .start
         .checked_sub(1)
         .and_then(|i| bytes.get(i))
-        .is_some_and(|b| matches!(b, b'"' | b'\'' | b'`'));
-    let trimmed_line = trim_start(line);
+        .is_some_and(filters::is_quote);
+    let trimmed_line = line.trim_ascii_start();
     let group = group_of(candidate.rule_id);
 
     let mut f = [0.0f32; FEATURES];
@@ -153,7 +156,7 @@ pub fn features(candidate: &Candidate<'_>) -> Features {
     f[22] = flag(META.is_match(key_ident));
     f[23] = (key_ident.len().max(1) as f32).ln();
     f[24] = (line.len().max(1) as f32).ln();
-    f[25] = flag(has_repeat(value, 3));
+    f[25] = flag(filters::has_run(value, 3));
     f[26] = flag(before_key.last().is_some_and(|b| matches!(b, b'?' | b'&')));
     f[27] = flag(COMPARISON.is_match(line));
     f[28] = flag(matches!(
@@ -162,22 +165,14 @@ pub fn features(candidate: &Candidate<'_>) -> Features {
     ));
     f[29] = flag(key.contains(&b'('));
     f[30] = flag(CODE_LINE.is_match(line));
-    f[31] = flag(
-        !quote_before
-            && value
-                .first()
-                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
-            && value
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || *b == b'_'),
-    );
+    f[31] = flag(!quote_before && filters::is_identifier(value));
     f[32 + group] = 1.0;
     f
 }
 
 /// Feature groups of the generic rules, by their ids.
-fn group_of(rule_id: &str) -> usize {
-    let id = rule_id.to_ascii_lowercase();
+fn group_of(id: &str) -> usize {
+    // Rule ids are dotted lowercase (checked when rules load).
     if id.contains("pass") || id.contains("pwd") {
         0
     } else if id.contains("secret") {
@@ -220,11 +215,6 @@ fn flag(value: bool) -> f32 {
     if value { 1.0 } else { 0.0 }
 }
 
-fn trim_start(bytes: &[u8]) -> &[u8] {
-    let skip = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
-    &bytes[skip..]
-}
-
 fn is_comment(line: &[u8]) -> bool {
     ["#", "//", "/*", "* ", "--", ";", "<!--", "rem "]
         .iter()
@@ -242,10 +232,6 @@ static FAKE: LazyLock<AhoCorasick> = LazyLock::new(|| words(FAKE_WORDS));
 static META: LazyLock<AhoCorasick> = LazyLock::new(|| words(META_WORDS));
 static CODE_LINE: LazyLock<AhoCorasick> = LazyLock::new(|| words(CODE_LINE_WORDS));
 static COMPARISON: LazyLock<AhoCorasick> = LazyLock::new(|| words(COMPARISON_WORDS));
-
-fn has_repeat(value: &[u8], n: usize) -> bool {
-    value.windows(n).any(|w| w.iter().all(|&b| b == w[0]))
-}
 
 fn is_uuid(value: &[u8]) -> bool {
     value.len() == 36
@@ -347,6 +333,7 @@ mod tests {
             rule_id: "generic.password",
             bytes,
             key_start: start + 3,
+            entropy: crate::detect::entropy::shannon(value.as_bytes()),
             secret,
         });
         assert_eq!(f[17], 1.0, "quoted");
