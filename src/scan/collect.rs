@@ -130,12 +130,10 @@ impl<'r> Collector<'r> {
     /// Sorted findings, errors and skips.
     pub fn finish(self) -> ScanOutcome {
         let mut outcome = self.outcome;
-        let mut findings: Vec<Finding> = self.findings.into_values().collect();
-        for finding in &mut findings {
-            let scored = self
-                .rules
-                .get(&finding.rule_id)
-                .is_some_and(crate::rules::Rule::scored);
+        let rules = self.rules.rules();
+        let mut findings: Vec<Finding> = Vec::with_capacity(self.findings.len());
+        for ((rule, _), mut finding) in self.findings {
+            let scored = rules.get(rule).is_some_and(crate::rules::Rule::scored);
             if scored
                 && finding
                     .locations
@@ -147,6 +145,7 @@ impl<'r> Collector<'r> {
             finding.locations.sort();
             finding.locations.dedup();
             finding.parts.sort_by(|a, b| a.name.cmp(&b.name));
+            findings.push(finding);
         }
         findings.sort_by(|a, b| {
             (a.first_location(), &a.rule_id, &a.fingerprint).cmp(&(

@@ -255,7 +255,7 @@ fn scan_layout(
         let traversal = drain(collector, &mut matched, |sender| {
             git::traverse_pack(layout, pack, threads, || {
                 let mut worker = Worker::new(rules, sender.clone());
-                move |id: &ObjectId, data: &[u8]| scan_data(id, data, read, &mut worker)
+                move |id: &ObjectId, data: &[u8]| scan_data(hex(id), data, read, &mut worker)
             })
         });
         if let Err(err) = traversal {
@@ -265,21 +265,21 @@ fn scan_layout(
             );
             match git::pack_objects(layout, pack) {
                 Ok(ids) => {
-                    let jobs = as_jobs(ids);
+                    let jobs = as_jobs(&ids);
                     matched.extend(scan_jobs(rules, pool, repo, &jobs, read, collector));
                 }
                 Err(err) => collector.add_error(&repo.name, err.to_string()),
             }
         }
     }
-    let jobs = as_jobs(layout.rest.clone());
+    let jobs = as_jobs(&layout.rest);
     matched.extend(scan_jobs(rules, pool, repo, &jobs, read, collector));
     matched
 }
 
-fn as_jobs(ids: Vec<ObjectId>) -> Vec<Job> {
-    ids.into_iter()
-        .map(|blob| Job {
+fn as_jobs(ids: &[ObjectId]) -> Vec<Job> {
+    ids.iter()
+        .map(|&blob| Job {
             blob,
             previous: None,
         })
@@ -366,14 +366,13 @@ fn read_and_scan(
         return worker.skipped(&name, SkipReason::TooLarge);
     }
     match repo.objects.find_blob(id, buffer) {
-        Ok(blob) => scan_data(id, blob.data, read, worker),
+        Ok(blob) => scan_data(name, blob.data, read, worker),
         Err(err) => worker.error(&name, format!("cannot read blob {name}: {err}")),
     }
 }
 
-/// Scans one blob's content when it is within the limits.
-fn scan_data(id: &ObjectId, data: &[u8], read: &ReadOptions, worker: &mut Worker<'_>) {
-    let name = hex(id);
+/// Scans one blob's content (`name`: its hex id) when it is within the limits.
+fn scan_data(name: String, data: &[u8], read: &ReadOptions, worker: &mut Worker<'_>) {
     if data.len() as u64 > read.max_file_size {
         return worker.skipped(&name, SkipReason::TooLarge);
     }
