@@ -28,6 +28,72 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+class Labels:
+    """A CredData-style label file: true items and the label of every line.
+
+    `items`: (path, first line) -> [last line, category, text], one per true item
+    (T rows starting on the same line of a file merged); `labelled`: (path, line) ->
+    (strongest label on the line, T > X > F, and its category); `item_lines`:
+    (path, line) -> the true items covering that line."""
+
+    def __init__(self, rows):
+        self.rows = list(rows)
+        self.items = {}
+        self.labelled = {}
+        rank = {"F": 1, "X": 2, "T": 3}
+        for row in self.rows:
+            rel = row["path"]
+            for n in range(row["line_start"], row["line_end"] + 1):
+                old = self.labelled.get((rel, n))
+                if old is None or rank[row["ground_truth"]] > rank[old[0]]:
+                    self.labelled[(rel, n)] = (row["ground_truth"], row["category"])
+            if row["ground_truth"] == "T":
+                key = (rel, row["line_start"])
+                item = self.items.setdefault(key, [row["line_end"], row["category"], row.get("lines", "")])
+                item[0] = max(item[0], row["line_end"])
+        self.item_lines = collections.defaultdict(set)
+        for (rel, start), (end, _, _) in self.items.items():
+            for n in range(start, end + 1):
+                self.item_lines[(rel, n)].add((rel, start))
+
+    @classmethod
+    def read(cls, path):
+        """Reads a label file (JSON lines); paths drop their first component."""
+        rows = []
+        for line in open(path, encoding="utf-8"):
+            row = json.loads(line)
+            row["path"] = row["file_path"].split("/", 1)[1]
+            rows.append(row)
+        return cls(rows)
+
+    def restricted(self, keep):
+        """The labels of the files whose path `keep` accepts."""
+        return Labels(row for row in self.rows if keep(row["path"]))
+
+    def match(self, reported):
+        """Given {(path, line): rule}, returns (true items found, false positives
+        as ((path, line), rule, label, category))."""
+        found = set()
+        false_positives = []
+        for key, rule in reported.items():
+            if key in self.item_lines:
+                found |= self.item_lines[key]
+            else:
+                truth, category = self.labelled.get(key, ("-", "(unlabelled)"))
+                false_positives.append((key, rule, truth, category))
+        return found, false_positives
+
+    def scores(self, reported):
+        """Precision, recall and F1 of the reported {(path, line): rule}."""
+        found, false_positives = self.match(reported)
+        tp, fp = len(found), len(false_positives)
+        fn = len(self.items) - tp
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return precision, recall, f1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-root", required=True)
@@ -54,38 +120,12 @@ def main():
             path = os.path.relpath(loc["path"], root) if loc["path"].startswith(root) else loc["path"]
             reported.setdefault((path, loc["line"]), finding["rule_id"])
 
-    items = {}  # (path, line_start) -> [line_end, category, text]
-    labelled = {}  # (path, line) -> (ground truth, category), strongest label wins
-    rank = {"F": 1, "X": 2, "T": 3}
-    for line in open(args.labels, encoding="utf-8"):
-        row = json.loads(line)
-        path = row["file_path"].split("/", 1)[1]
-        for n in range(row["line_start"], row["line_end"] + 1):
-            old = labelled.get((path, n))
-            if old is None or rank[row["ground_truth"]] > rank[old[0]]:
-                labelled[(path, n)] = (row["ground_truth"], row["category"])
-        if row["ground_truth"] == "T":
-            key = (path, row["line_start"])
-            item = items.setdefault(key, [row["line_end"], row["category"], row.get("lines", "")])
-            item[0] = max(item[0], row["line_end"])
-
-    by_line = collections.defaultdict(list)
-    for (path, start), (end, _, _) in items.items():
-        for n in range(start, end + 1):
-            by_line[(path, n)].append((path, start))
-    found = set()
-    false_positives = []
-    for key, rule in reported.items():
-        if key in by_line:
-            found.update(by_line[key])
-        else:
-            truth, category = labelled.get(key, ("-", "(unlabelled)"))
-            false_positives.append((key, rule, truth, category))
+    labels = Labels.read(args.labels)
+    items = labels.items
+    found, false_positives = labels.match(reported)
 
     tp, fn, fp = len(found), len(items) - len(found), len(false_positives)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = labels.scores(reported)
     print(f"true items {len(items)}, reported lines {len(reported)}")
     print(f"TP {tp}  FN {fn}  FP {fp}  precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}")
 

@@ -30,7 +30,6 @@ import json
 import random
 import subprocess
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 try:
@@ -39,6 +38,8 @@ except ImportError:
     sys.exit("numpy is needed: pip install numpy")
 
 HERE = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from creddata import Labels  # noqa: E402  (the same labels and scoring as the harness)
 
 
 def run_json_lines(args):
@@ -46,27 +47,6 @@ def run_json_lines(args):
     if out.returncode not in (0, 1):
         sys.exit(f"{' '.join(map(str, args))} failed:\n{out.stderr}")
     return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
-
-
-def load_labels(path):
-    """Returns (line -> strongest label, line -> true item ids, number of items).
-    A true item is a T row; T rows starting on the same line of a file are one item."""
-    truth = {}
-    rank = {"F": 1, "X": 2, "T": 3}
-    starts = {}
-    item_lines = defaultdict(set)
-    for line in open(path, encoding="utf-8"):
-        row = json.loads(line)
-        rel = row["file_path"].split("/", 1)[1]
-        for n in range(row["line_start"], row["line_end"] + 1):
-            key = (rel, n)
-            if rank[row["ground_truth"]] > rank.get(truth.get(key), 0):
-                truth[key] = row["ground_truth"]
-        if row["ground_truth"] == "T":
-            item = starts.setdefault((rel, row["line_start"]), len(starts))
-            for n in range(row["line_start"], row["line_end"] + 1):
-                item_lines[(rel, n)].add(item)
-    return truth, item_lines, starts
 
 
 # Features whose weight may not be negative: a longer, more random-looking
@@ -101,43 +81,25 @@ def fit(x, y, names, l2=1e-3, steps=3000, lr=0.1):
     return w, b
 
 
-def metrics(predicted, items):
-    """Item-level recall, line-level false positives (unlabelled lines count)."""
-    item_lines, all_items = items
-    found = set()
-    fp = 0
-    for key in predicted:
-        hit = item_lines.get(key)
-        if hit:
-            found |= hit
-        else:
-            fp += 1
-    tp = len(found)
-    fn = len(all_items) - tp
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
-
-
 def repo_of(key):
     return key[0].split("/")[0]
 
 
-def sweep(probs, keys, specific, items, repos=None):
-    """Best report threshold for overall F1 on the given repositories."""
+def sweep(probs, keys, specific, labels, repos=None):
+    """Best report threshold for overall F1 on the given repositories, and the
+    scores of the specific rules alone."""
     keep = (lambda k: True) if repos is None else (lambda k: repo_of(k) in repos)
+    sub = labels if repos is None else labels.restricted(lambda path: keep((path, 0)))
+    spec = {k: "" for k in specific if keep(k)}
     sel = [i for i, k in enumerate(keys) if keep(k)]
-    spec = {k for k in specific if keep(k)}
-    item_lines, starts = items
-    sub = ({k: v for k, v in item_lines.items() if keep(k)}, {k: v for k, v in starts.items() if keep(k)})
     best = (0.0, 0.5, None)
     for t in np.arange(0.02, 0.96, 0.01):
-        predicted = spec | {keys[i] for i in sel if probs[i] >= t}
-        m = metrics(predicted, sub)
+        predicted = dict(spec)
+        predicted.update((keys[i], "") for i in sel if probs[i] >= t)
+        m = sub.scores(predicted)
         if m[2] > best[0]:
             best = (m[2], float(t), m)
-    return best, metrics(spec, sub)
+    return best, sub.scores(spec)
 
 
 def precision_threshold(probs, labels, target):
@@ -161,8 +123,7 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
 
-    truth, item_lines, starts = load_labels(args.labels)
-    items = (item_lines, starts)
+    labels = Labels.read(args.labels)
     rows = run_json_lines([args.binary, "debug", "features", args.data_root])
     rules = json.loads(subprocess.run([args.binary, "rules", "list", "--format", "json"],
                                       check=True, capture_output=True, text=True).stdout)
@@ -177,12 +138,12 @@ def main():
     # One example per (line, rule): the strongest candidate decides.
     keys = [(r["path"], r["line"]) for r in rows]
     x = np.array([r["features"] for r in rows], dtype=float)
-    y = np.array([1.0 if item_lines.get(k) else 0.0 for k in keys])
+    y = np.array([1.0 if labels.item_lines.get(k) else 0.0 for k in keys])
     names = json.load(open(args.out))["features"]
     print(f"{len(rows)} generic candidates on {len(set(keys))} lines, {int(y.sum())} positive;"
           f" {len(specific)} lines from specific rules", file=sys.stderr)
 
-    repos = sorted({repo_of(k) for k in keys} | {repo_of(k) for k in truth})
+    repos = sorted({repo_of(k) for k in keys} | {repo_of(k) for k in labels.labelled})
     random.Random(args.seed).shuffle(repos)
     half_a, half_b = set(repos[::2]), set(repos[1::2])
     mean, std = x.mean(axis=0), x.std(axis=0) + 1e-6
@@ -195,13 +156,13 @@ def main():
     for name, train_mask, test_repos in (("A->B", in_a, half_b), ("B->A", ~in_a, half_a)):
         w, b = train_on(train_mask)
         probs = 1 / (1 + np.exp(-(z @ w + b)))
-        (f1, t, m), base = sweep(probs, keys, specific, items, test_repos)
+        (f1, t, m), base = sweep(probs, keys, specific, labels, test_repos)
         print(f"held-out {name}: specific rules only P {base[0]:.3f} R {base[1]:.3f} F1 {base[2]:.3f};"
               f" with scored generic (t={t:.2f}) P {m[0]:.3f} R {m[1]:.3f} F1 {m[2]:.3f}", file=sys.stderr)
 
     w, b = train_on(np.ones(len(y), dtype=bool))
     probs = 1 / (1 + np.exp(-(z @ w + b)))
-    (f1, report_at, m), _ = sweep(probs, keys, specific, items)
+    (f1, report_at, m), _ = sweep(probs, keys, specific, labels)
     medium = precision_threshold(probs, y, 0.85)
     high = precision_threshold(probs, y, 0.97)
     medium_at = max(report_at, medium if medium is not None else 1.01)
