@@ -38,6 +38,9 @@ pub struct Detector<'r> {
     rules: &'r RuleSet,
     candidate: Vec<bool>,
     candidates: Vec<usize>,
+    /// Capture slots per rule, made on the rule's first use and reused for
+    /// every later blob (no allocation per blob and rule).
+    locations: Vec<Option<CaptureLocations>>,
     /// Bytes scanned so far; past [`LARGE_SCAN`] the DFA prefilter pays off.
     scanned: usize,
     /// When set, every generic candidate that passes the hard filters is kept
@@ -69,6 +72,7 @@ impl<'r> Detector<'r> {
             rules,
             candidate: vec![false; rules.len()],
             candidates: Vec::new(),
+            locations: vec![None; rules.len()],
             scanned: 0,
             explained: None,
         }
@@ -103,7 +107,15 @@ impl<'r> Detector<'r> {
         for i in 0..self.candidates.len() {
             let rule_index = self.candidates[i];
             let rule = &self.rules.rules()[rule_index];
-            run_rule(rule_index, rule, bytes, out, self.explained.as_mut());
+            let locations = &mut self.locations[rule_index];
+            run_rule(
+                rule_index,
+                rule,
+                bytes,
+                out,
+                locations,
+                self.explained.as_mut(),
+            );
         }
         resolve_overlaps(self.rules, out, start);
     }
@@ -137,6 +149,7 @@ fn run_rule(
     rule: &Rule,
     bytes: &[u8],
     out: &mut Vec<Match>,
+    locations: &mut Option<CaptureLocations>,
     mut explained: Option<&mut Vec<Explained>>,
 ) {
     let Ok(regex) = rule.regex() else {
@@ -145,10 +158,10 @@ fn run_rule(
     let Some(group) = secret_group(regex) else {
         return;
     };
-    let mut locations: CaptureLocations = regex.capture_locations();
+    let locations = locations.get_or_insert_with(|| regex.capture_locations());
     let mut at = 0;
     while at <= bytes.len() {
-        let Some(whole) = regex.captures_read_at(&mut locations, bytes, at) else {
+        let Some(whole) = regex.captures_read_at(locations, bytes, at) else {
             break;
         };
         at = if whole.end() > whole.start() {
