@@ -246,12 +246,18 @@ fn accept(
             (None, None) => {}
         }
     }
+    // Any missing part lowers the confidence one level (not one per part: a
+    // lone Azure or GCP secret is still as dangerous as a lone AWS one).
     let mut parts = Vec::new();
+    let mut missing = false;
     for companion in &rule.companions {
         match find_companion(companion, bytes, &secret) {
             Some(range) => parts.push((companion.spec.name.clone(), range)),
-            None => confidence = confidence.lowered(),
+            None => missing = true,
         }
+    }
+    if missing {
+        confidence = confidence.lowered();
     }
     Some(Match {
         rule: rule_index,
@@ -343,10 +349,16 @@ fn is_shadowed(rules: &RuleSet, found: &[Match], i: usize) -> bool {
     let generic = |m: &Match| rules.rules()[m.rule].spec.generic;
     let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
     // Among generic rules, one that knows its file format (`.npmrc`) beats a
-    // scored catch-all, then higher confidence, then the earlier rule.
+    // scored catch-all, then higher confidence, then more parts found, then
+    // the earlier rule.
     let strength = |m: &Match| {
         let rule = &rules.rules()[m.rule];
-        (!rule.scored(), m.confidence, std::cmp::Reverse(m.rule))
+        (
+            !rule.scored(),
+            m.confidence,
+            m.parts.len(),
+            std::cmp::Reverse(m.rule),
+        )
     };
     let m = &found[i];
     let low = i.saturating_sub(OVERLAP_NEIGHBOURS);

@@ -12,6 +12,7 @@ mod cli;
 mod formats;
 mod generic;
 mod git;
+mod multipart;
 mod output;
 mod redaction;
 mod report_schema;
