@@ -154,6 +154,8 @@ pub struct Finding {
     pub parts: Vec<Part>,
     /// Every place the secret was seen.
     pub locations: Vec<Location>,
+    /// What offline validators decoded from the secret.
+    pub evidence: crate::validate::Evidence,
 }
 
 impl Finding {

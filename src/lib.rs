@@ -15,14 +15,18 @@
 //! - [`source`]: where blobs come from; never detects.
 //! - [`scan`]: drives a source with detecting workers and collects findings.
 //! - [`finding`]: findings, locations, fingerprints, redaction.
+//! - [`validate`]: offline validators: typed evidence decoded from a secret's format.
+//! - [`inventory`]: findings grouped into machine identities, with risk.
 //! - [`report`]: output formats; never sees a regex.
 
 pub mod detect;
 pub mod finding;
+pub mod inventory;
 pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod validate;
 
 pub use finding::{Finding, Location, Secret};
 pub use rules::RuleSet;

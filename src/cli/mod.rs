@@ -2,6 +2,7 @@
 //! Nothing below this module sees clap.
 
 mod debug;
+mod inventory;
 mod rules;
 mod scan;
 
@@ -30,6 +31,9 @@ pub struct Cli {
 enum Command {
     /// Scan files, directories or standard input (`-`) for secrets.
     Scan(scan::ScanArgs),
+    /// Scan, then list the machine identities found, riskiest first (table,
+    /// or -f inventory|csv|html); `inventory diff OLD NEW` compares two runs.
+    Inventory(inventory::InventoryArgs),
     /// List or check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -90,6 +94,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Inventory(args) => inventory::run(args),
         Command::Rules(RulesCommand::List { rules, format }) => {
             rules::list(&rules, format == ListFormat::Json)
         }

@@ -23,9 +23,10 @@ pub struct ScanArgs {
     /// Files or directories to scan; `-` reads standard input.
     #[arg(value_name = "PATH", default_value = ".")]
     paths: Vec<String>,
-    /// Output format.
+    /// Output format: findings (text, json, jsonl, sarif) or the identity
+    /// inventory (inventory = JSON, csv, html; `keyhound inventory` prints a table).
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
-    format: OutputFormat,
+    pub(crate) format: OutputFormat,
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -115,11 +116,14 @@ impl From<MinConfidence> for Confidence {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum OutputFormat {
+pub(crate) enum OutputFormat {
     Text,
     Json,
     Jsonl,
     Sarif,
+    Inventory,
+    Csv,
+    Html,
 }
 
 impl From<OutputFormat> for Format {
@@ -129,11 +133,34 @@ impl From<OutputFormat> for Format {
             OutputFormat::Json => Format::Json,
             OutputFormat::Jsonl => Format::Jsonl,
             OutputFormat::Sarif => Format::Sarif,
+            OutputFormat::Inventory => Format::Inventory,
+            OutputFormat::Csv => Format::Csv,
+            OutputFormat::Html => Format::Html,
         }
     }
 }
 
+/// Runs `keyhound scan`.
 pub fn run(args: ScanArgs) -> Result<u8> {
+    let format = Format::from(args.format);
+    run_as(args, format)
+}
+
+/// "Now" for expiry and age: `SOURCE_DATE_EPOCH` when set (reproducible
+/// reports), else the clock.
+fn now() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        })
+}
+
+/// Scans as `args` say and writes the report in `format`; returns the exit code.
+pub fn run_as(args: ScanArgs, format: Format) -> Result<u8> {
     let rule_files: Vec<&Path> = args.rules.iter().map(PathBuf::as_path).collect();
     let rules = RuleSet::load(&rule_files).context("cannot load rules")?;
     let targets: Vec<Target> = args
@@ -189,6 +216,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         }
     };
     outcome.retain_min_confidence(args.min_confidence.into());
+    outcome.build_inventory(&keyhound::inventory::InventoryOptions { now: now() });
     if !args.quiet {
         warn(&outcome, args.max_file_size);
     }
@@ -205,7 +233,6 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         show_secrets: args.show_secrets,
         color,
     };
-    let format = Format::from(args.format);
     match &args.output {
         Some(path) => {
             let file = File::create(path)

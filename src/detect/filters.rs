@@ -220,11 +220,14 @@ fn is_numeric_literal(value: &[u8]) -> bool {
 pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<usize>) -> bool {
     let value = &bytes[secret.clone()];
     let before = &bytes[key_start.min(secret.start)..secret.start];
+    let key_ident_start = run_start(bytes, key_start.min(secret.start), is_word_byte);
+    if spells_its_key(&bytes[key_ident_start..secret.start], value) {
+        return true;
+    }
     if before.last().is_some_and(is_quote) || !is_identifier(value) {
         return false;
     }
     // The variable's own name again: `password = password`, `passphrase=passphrase`.
-    let key_ident_start = run_start(bytes, key_start.min(secret.start), is_word_byte);
     if contains_ignore_case(&bytes[key_ident_start..secret.start], value) {
         return true;
     }
@@ -256,6 +259,21 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     }
     // `name: Type,` / `name: Type;` / `name: Type)` / `name: Type {` / `name: T == x`.
     colon && matches!(next, Some(b',' | b';' | b')' | b'=' | b'{' | b'>' | b'|'))
+}
+
+/// A label spelling its own key in another case or separator style
+/// (`SshPrivateKey => "ssh-private-key"`, `API_TOKEN: "api-token"`): a name,
+/// not a secret. `key` starts at the key's identifier.
+fn spells_its_key(key: &[u8], value: &[u8]) -> bool {
+    let identifier = &key[..key.iter().take_while(|b| is_word_byte(b)).count()];
+    let letters = |text: &[u8]| -> Vec<u8> {
+        text.iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(u8::to_ascii_lowercase)
+            .collect()
+    };
+    let wanted = letters(identifier);
+    wanted.len() >= 4 && letters(value) == wanted
 }
 
 /// A quote that opens or closes a string literal.

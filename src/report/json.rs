@@ -32,6 +32,8 @@ pub struct JsonReport<'a> {
     pub repositories: &'a [RepositoryInfo],
     /// Notes for the user (shallow clone, empty range, skipped submodules).
     pub notes: &'a [String],
+    /// Machine identities, riskiest first (`docs/INVENTORY.md`).
+    pub identities: &'a [crate::inventory::Identity],
 }
 
 /// Which rule pack produced a report.
@@ -74,6 +76,8 @@ pub struct FindingView<'a> {
     pub present_at_head: Option<bool>,
     /// Every location.
     pub locations: &'a [Location],
+    /// What offline validators decoded (never the secret itself).
+    pub evidence: &'a crate::validate::Evidence,
 }
 
 /// A companion part as JSON shows it.
@@ -108,6 +112,7 @@ pub fn finding_view<'a>(finding: &'a Finding, options: &ReportOptions) -> Findin
             .collect(),
         present_at_head: finding.present_at_head(),
         locations: &finding.locations,
+        evidence: &finding.evidence,
     }
 }
 
@@ -135,6 +140,7 @@ pub fn write_document(
         skipped: &outcome.skipped,
         repositories: &outcome.repositories,
         notes: &outcome.notes,
+        identities: &outcome.identities,
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

@@ -2,6 +2,9 @@
 //! rule metadata (names, severities, references) but never a regex.
 //! Secrets are redacted unless [`ReportOptions::show_secrets`] is set.
 
+mod csv;
+mod html;
+mod inventory;
 mod json;
 mod sarif;
 mod text;
@@ -27,6 +30,14 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0 for GitHub code scanning.
     Sarif,
+    /// Inventory table of identities, riskiest first (terminal).
+    InventoryTable,
+    /// Inventory JSON document (`{tool, version, identities}`).
+    Inventory,
+    /// Inventory as CSV, one identity per row.
+    Csv,
+    /// Self-contained static HTML inventory report.
+    Html,
 }
 
 /// How to render.
@@ -62,5 +73,9 @@ pub fn write_report(
         Format::Json => json::write_document(outcome, rules, options, out),
         Format::Jsonl => json::write_lines(outcome, options, out),
         Format::Sarif => sarif::write(outcome, rules, options, out),
+        Format::InventoryTable => inventory::write_table(outcome, options, out),
+        Format::Inventory => inventory::write_document(outcome, out),
+        Format::Csv => csv::write(outcome, out),
+        Format::Html => html::write(outcome, options, out),
     }
 }

@@ -12,6 +12,7 @@ use serde_sarif::sarif::{
 };
 
 use crate::finding::Finding;
+use crate::inventory::Identity;
 use crate::rules::{Confidence, RuleSet, Severity};
 use crate::scan::ScanOutcome;
 use crate::source::stdin::STDIN_PATH;
@@ -42,14 +43,25 @@ pub fn write(
         .map(|id| descriptor(rules, id))
         .collect::<Vec<_>>();
 
+    let identity_of: BTreeMap<&str, &Identity> = outcome
+        .identities
+        .iter()
+        .flat_map(|identity| {
+            identity
+                .findings
+                .iter()
+                .map(move |f| (f.as_str(), identity))
+        })
+        .collect();
     let mut results = Vec::new();
     let mut total = 0usize;
     for finding in &outcome.findings {
+        let identity = identity_of.get(finding.fingerprint.as_str()).copied();
         for location in finding.locations.iter().filter(|l| !l.path.is_empty()) {
             total += 1;
             if results.len() < MAX_RESULTS {
                 let rule_index = index.get(finding.rule_id.as_str()).copied().unwrap_or(0);
-                results.push(result(finding, location, rule_index, options));
+                results.push(result(finding, identity, location, rule_index, options));
             }
         }
     }
@@ -147,6 +159,7 @@ fn descriptor(rules: &RuleSet, id: &str) -> ReportingDescriptor {
 
 fn result(
     finding: &Finding,
+    identity: Option<&Identity>,
     location: &crate::finding::Location,
     rule_index: usize,
     options: &ReportOptions,
@@ -165,15 +178,38 @@ fn result(
         )
         .region(region)
         .build();
-    let message = format!(
+    let mut message = format!(
         "{} found: {} ({} confidence)",
         finding.rule_name,
         options.secret(&finding.secret),
         finding.confidence.as_str()
     );
+    if let Some(identity) = identity {
+        let reasons: Vec<String> = identity
+            .risk
+            .reasons
+            .iter()
+            .filter(|r| r.points > 0 || r.code == "expired")
+            .map(|r| match &r.nhi {
+                Some(nhi) => format!("{} [{nhi}]", r.message),
+                None => r.message.clone(),
+            })
+            .collect();
+        message.push_str(&format!(". Risk {}/100", identity.risk.score));
+        if !reasons.is_empty() {
+            message.push_str(": ");
+            message.push_str(&reasons.join("; "));
+        }
+        message.push('.');
+    }
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("keyhound/v1".to_string(), finding.fingerprint.clone());
     let mut properties = BTreeMap::new();
+    if let Some(identity) = identity {
+        properties.insert("identity".to_string(), identity.id.clone().into());
+        properties.insert("identityKind".to_string(), identity.kind.as_str().into());
+        properties.insert("riskScore".to_string(), identity.risk.score.into());
+    }
     if let Some(git) = &location.git {
         properties.insert("repository".to_string(), git.repository.clone().into());
         if !git.commit.is_empty() {

@@ -13,9 +13,9 @@ use sha2::{Digest, Sha256};
 use super::load::{RuleError, builtin_sources, parse_rule_file, read_rule_file};
 use super::schema::{CompanionSpec, RuleSpec};
 
-/// Offline validators a rule may name in `validate` (a closed set; the
-/// validators themselves arrive with the NHI inventory work).
-pub const KNOWN_VALIDATORS: &[&str] = &[];
+/// Offline validators a rule may name in `validate` (a closed set, see
+/// [`crate::validate::VALIDATORS`]).
+pub const KNOWN_VALIDATORS: &[&str] = crate::validate::VALIDATORS;
 
 /// Upper bound on a compiled regex program; patterns beyond it are rejected.
 const REGEX_SIZE_LIMIT: usize = 16 * 1024 * 1024;

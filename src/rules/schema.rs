@@ -43,6 +43,11 @@ pub struct RuleSpec {
     /// Secrets containing one of these (case-insensitive) are dropped.
     #[serde(default)]
     pub stopwords: Vec<String>,
+    /// Evidence, not a secret (certificates): matches feed the inventory
+    /// (linking a private key to its certificate) but are not findings and
+    /// never set the exit code.
+    #[serde(default)]
+    pub inventory_only: bool,
     /// Names of offline validators to run, from a closed set (see `KNOWN_VALIDATORS`).
     #[serde(default)]
     pub validate: Vec<String>,

@@ -121,6 +121,7 @@ impl<'r> Collector<'r> {
                         entropy: hit.entropy,
                         parts: hit.parts.clone(),
                         locations: vec![location],
+                        evidence: crate::validate::Evidence::default(),
                     },
                 );
             }
@@ -132,6 +133,7 @@ impl<'r> Collector<'r> {
         let mut outcome = self.outcome;
         let rules = self.rules.rules();
         let mut findings: Vec<Finding> = Vec::with_capacity(self.findings.len());
+        let mut observations: Vec<Finding> = Vec::new();
         for ((rule, _), mut finding) in self.findings {
             let scored = rules.get(rule).is_some_and(crate::rules::Rule::scored);
             if scored
@@ -145,8 +147,22 @@ impl<'r> Collector<'r> {
             finding.locations.sort();
             finding.locations.dedup();
             finding.parts.sort_by(|a, b| a.name.cmp(&b.name));
+            if let Some(rule) = rules.get(rule) {
+                finding.evidence = examine(rule, &finding);
+                if finding.evidence.checksum_valid == Some(false) {
+                    finding.confidence = finding.confidence.lowered();
+                }
+                if rule.spec.inventory_only {
+                    observations.push(finding);
+                    continue;
+                }
+            }
             findings.push(finding);
         }
+        observations.sort_by(|a, b| {
+            (a.first_location(), &a.fingerprint).cmp(&(b.first_location(), &b.fingerprint))
+        });
+        outcome.observations = observations;
         findings.sort_by(|a, b| {
             (a.first_location(), &a.rule_id, &a.fingerprint).cmp(&(
                 b.first_location(),
@@ -162,6 +178,26 @@ impl<'r> Collector<'r> {
         outcome.notes.sort();
         outcome
     }
+}
+
+/// Runs the offline validators on one finding.
+fn examine(rule: &crate::rules::Rule, finding: &Finding) -> crate::validate::Evidence {
+    let parts: Vec<crate::validate::PartRef<'_>> = finding
+        .parts
+        .iter()
+        .map(|p| crate::validate::PartRef {
+            name: &p.name,
+            value: p.value.expose(),
+        })
+        .collect();
+    crate::validate::examine(&crate::validate::Subject {
+        rule_id: &finding.rule_id,
+        provider: &finding.provider,
+        identity: &finding.identity,
+        validators: &rule.spec.validate,
+        secret: finding.secret.expose(),
+        parts: &parts,
+    })
 }
 
 /// Directory names of tests, fixtures, examples and documentation.

@@ -65,14 +65,32 @@ pub fn scan_git(
         .num_threads(options.threads)
         .build()
         .map_err(|err| ScanError::Threads(err.to_string()))?;
+    let mut owner_files = Vec::new();
     for path in repos {
         let repo = git::open(path)?;
         collector.add_repository(git::describe(&repo));
+        owner_files.extend(owner_file_in_head(&repo));
         scan_repo(rules, &pool, &repo, options, &mut collector)?;
     }
     let mut outcome = collector.finish();
+    owner_files.sort();
+    outcome.owner_files = owner_files;
     outcome.stats.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(outcome)
+}
+
+/// The CODEOWNERS file in HEAD of `repo`, if any.
+pub fn owner_file_in_head(repo: &git::Repo) -> Option<super::OwnerFile> {
+    crate::inventory::CODEOWNERS_PATHS
+        .iter()
+        .find_map(|candidate| {
+            let bytes = git::read_head_file(repo, candidate)?;
+            Some(super::OwnerFile {
+                repository: Some(repo.name.clone()),
+                root: String::new(),
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            })
+        })
 }
 
 fn scan_repo(

@@ -21,6 +21,7 @@ use crate::rules::RuleSet;
 use crate::source::{self, SkipReason, fs::WalkOptions};
 
 pub use collect::Collector;
+
 pub use git::{GitMode, GitScanOptions, scan_git};
 pub use locate::Span;
 pub use worker::{BlobMatches, Event, Hit, Worker};
@@ -92,6 +93,9 @@ pub struct Skipped {
 pub struct ScanOutcome {
     /// Findings, sorted by first location then rule.
     pub findings: Vec<Finding>,
+    /// Matches of inventory-only rules (certificates): evidence for the
+    /// inventory, not findings; they never set the exit code.
+    pub observations: Vec<Finding>,
     /// Counters.
     pub stats: Stats,
     /// Read errors (sorted by path).
@@ -103,6 +107,36 @@ pub struct ScanOutcome {
     /// Things the user should know that are not errors (sorted), e.g. a
     /// shallow clone or an empty range.
     pub notes: Vec<String>,
+    /// Machine identities built from the findings (see [`crate::inventory::build`];
+    /// empty until the caller builds them).
+    pub identities: Vec<crate::inventory::Identity>,
+    /// CODEOWNERS files of the scanned roots and repositories (for inventory owners).
+    pub owner_files: Vec<OwnerFile>,
+}
+
+/// A CODEOWNERS file and the locations it governs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OwnerFile {
+    /// For git scans: the repository name its locations carry.
+    pub repository: Option<String>,
+    /// For filesystem scans: the scanned root that location paths start with.
+    pub root: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// Reads the first CODEOWNERS file found under a scanned directory.
+fn owner_file_on_disk(root: &std::path::Path) -> Option<OwnerFile> {
+    crate::inventory::CODEOWNERS_PATHS
+        .iter()
+        .find_map(|candidate| {
+            let text = std::fs::read_to_string(root.join(candidate)).ok()?;
+            Some(OwnerFile {
+                repository: None,
+                root: crate::source::fs::display_path(root),
+                text,
+            })
+        })
 }
 
 impl ScanOutcome {
@@ -111,6 +145,11 @@ impl ScanOutcome {
     pub fn retain_min_confidence(&mut self, minimum: crate::rules::Confidence) {
         self.findings.retain(|f| f.confidence >= minimum);
         self.stats.findings = self.findings.len() as u64;
+    }
+
+    /// Builds [`ScanOutcome::identities`] from the findings and observations.
+    pub fn build_inventory(&mut self, options: &crate::inventory::InventoryOptions) {
+        self.identities = crate::inventory::build(self, options);
     }
 }
 
@@ -141,6 +180,11 @@ pub fn scan(
             Target::Stdin => stdin = true,
         }
     }
+    let owner_files: Vec<OwnerFile> = paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter_map(|p| owner_file_on_disk(p))
+        .collect();
     let (sender, receiver) = mpsc::channel::<Event>();
     let mut collector = Collector::new(rules);
     std::thread::scope(|scope| {
@@ -160,11 +204,13 @@ pub fn scan(
         }
     });
     let mut outcome = collector.finish();
+    outcome.owner_files = owner_files;
     outcome.stats.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(outcome)
 }
 
-/// Scans one in-memory blob and returns its findings (used by `rules check`,
+/// Scans one in-memory blob and returns its findings, inventory-only
+/// observations included (used by `rules check`,
 /// tests and benchmarks).
 pub fn scan_bytes(rules: &RuleSet, path: &str, bytes: &[u8]) -> Vec<Finding> {
     let (sender, receiver) = mpsc::channel();
@@ -176,5 +222,10 @@ pub fn scan_bytes(rules: &RuleSet, path: &str, bytes: &[u8]) -> Vec<Finding> {
     for event in receiver {
         collector.add(event);
     }
-    collector.finish().findings
+    let outcome = collector.finish();
+    outcome
+        .findings
+        .into_iter()
+        .chain(outcome.observations)
+        .collect()
 }

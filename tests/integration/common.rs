@@ -194,9 +194,22 @@ impl FakeSecrets {
         }
     }
 
-    /// A GitHub classic personal access token shape: `ghp_` + 36 base62.
+    /// A GitHub classic personal access token shape: `ghp_` + 30 base62 +
+    /// the 6-character base62 CRC32 of those 30 (a valid checksum).
     pub fn github_pat(&mut self) -> String {
-        format!("{}{}", ["gh", "p_"].concat(), self.string(BASE62, 36))
+        let random = self.string(BASE62, 30);
+        format!(
+            "{}{random}{}",
+            ["gh", "p_"].concat(),
+            github_checksum(&random)
+        )
+    }
+
+    /// Like [`FakeSecrets::github_pat`] with a wrong checksum.
+    pub fn github_pat_bad_checksum(&mut self) -> String {
+        let token = self.github_pat();
+        let (body, last) = token.split_at(token.len() - 1);
+        format!("{body}{}", if last == "A" { "B" } else { "A" })
     }
 
     /// A Stripe live secret key shape: `sk_live_` + 24 base62.
@@ -236,6 +249,18 @@ impl FakeSecrets {
         pem.push_str(&format!("-----END {kind}-----"));
         pem
     }
+}
+
+/// CRC32 of `random`, base62 (`0-9A-Za-z`), left-padded with `0` to 6 characters.
+pub fn github_checksum(random: &str) -> String {
+    const DIGITS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut n = u64::from(crc32fast::hash(random.as_bytes()));
+    let mut out = vec![b'0'; 6];
+    for slot in out.iter_mut().rev() {
+        *slot = DIGITS[(n % 62) as usize];
+        n /= 62;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn plausible(value: &str) -> bool {

@@ -10,12 +10,12 @@ use serde_json::Value;
 use crate::common::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, FakeSecrets, Run, Tree, parse_json};
 
 /// A throwaway repository driven by the real `git`, with fixed identities and dates.
-struct Repo {
+pub(crate) struct Repo {
     tree: Tree,
     clock: u64,
 }
 
-fn git_available() -> bool {
+pub(crate) fn git_available() -> bool {
     let ok = Process::new("git")
         .arg("--version")
         .output()
@@ -27,7 +27,7 @@ fn git_available() -> bool {
 }
 
 impl Repo {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let repo = Repo {
             tree: Tree::new(),
             clock: 1_700_000_000,
@@ -36,23 +36,23 @@ impl Repo {
         repo
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.tree.path()
     }
 
     /// Runs git in the repository; panics with its output on failure.
     #[track_caller]
-    fn git(&self, args: &[&str]) -> String {
+    pub(crate) fn git(&self, args: &[&str]) -> String {
         git_in(self.path(), args, self.clock)
     }
 
-    fn write(&self, rel: &str, contents: &str) {
+    pub(crate) fn write(&self, rel: &str, contents: &str) {
         self.tree.write(rel, contents);
     }
 
     /// Stages everything and commits as `author` one minute after the last commit.
     #[track_caller]
-    fn commit(&mut self, message: &str, author: &str) -> String {
+    pub(crate) fn commit(&mut self, message: &str, author: &str) -> String {
         self.clock += 60;
         self.git(&["add", "-A"]);
         let identity = format!(

@@ -12,6 +12,8 @@ mod cli;
 mod formats;
 mod generic;
 mod git;
+mod html;
+mod inventory;
 mod multipart;
 mod output;
 mod redaction;

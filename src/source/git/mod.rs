@@ -134,3 +134,14 @@ pub fn describe(repo: &Repo) -> RepositoryInfo {
 pub fn hex(id: &ObjectId) -> String {
     id.to_hex().to_string()
 }
+
+/// The content of `path` in the tree of HEAD, when HEAD is a commit and the
+/// path is a blob there (used to read CODEOWNERS from bare clones too).
+pub fn read_head_file(repo: &Repo, path: &str) -> Option<Vec<u8>> {
+    let tree = repo.repo.head_commit().ok()?.tree().ok()?;
+    let entry = tree.lookup_entry_by_path(path).ok()??;
+    if !entry.mode().is_blob() {
+        return None;
+    }
+    Some(entry.object().ok()?.detach().data)
+}
