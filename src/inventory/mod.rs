@@ -201,10 +201,13 @@ fn identity(group: &[(&Finding, bool)], owners: &[(&OwnerFile, CodeOwners)], now
     let mut owner_set = BTreeSet::new();
     let mut seen: Vec<i64> = Vec::new();
     let mut in_dotfiles = false;
-    for (finding, _) in &group {
+    for (finding, leaked) in &group {
         for location in &finding.locations {
             let repository = location.git.as_ref().map(|g| g.repository.clone());
-            files.insert((repository.clone(), location.path.clone()));
+            // Where the secret itself is stored (a certificate file is not a copy of it).
+            if *leaked || findings.is_empty() {
+                files.insert((repository.clone(), location.path.clone()));
+            }
             environments.extend(environment::of_path(&location.path));
             in_dotfiles |= is_personal_dotfile(&location.path);
             match &location.git {

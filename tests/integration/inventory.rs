@@ -286,6 +286,13 @@ fn private_key_and_its_certificate_are_one_identity() {
         eprintln!("openssl is not installed or failed: skipping the key + certificate test");
         return;
     }
+    // The same certificate as base64 DER in a configuration value.
+    let pem = std::fs::read_to_string(tree.join("tls/server.crt")).unwrap_or_default();
+    let der: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    tree.write(
+        "config/tls.yaml",
+        format!("tls:\n  certificate: \"{der}\"\n"),
+    );
     let found = identities(tree.path(), &["."], NOW);
     let linked = found
         .iter()
@@ -294,7 +301,7 @@ fn private_key_and_its_certificate_are_one_identity() {
     assert_eq!(linked["kind"], "tls-private-key", "{linked:#}");
     assert_eq!(
         linked["locations"].as_array().map(Vec::len),
-        Some(2),
+        Some(3),
         "{linked:#}"
     );
     assert!(
@@ -316,6 +323,7 @@ fn private_key_and_its_certificate_are_one_identity() {
     // Only the key is a finding: the certificate alone never sets the exit code.
     std::fs::remove_file(tree.join("tls/server.key")).ok();
     std::fs::remove_file(tree.join("legacy/old.key")).ok();
+    std::fs::remove_file(tree.join("config/tls.yaml")).ok();
     run_at(tree.path(), &["scan", "."], NOW).expect_code(EXIT_CLEAN);
     let certificate = identities(tree.path(), &["."], NOW);
     assert_eq!(certificate.len(), 1, "{certificate:#?}");
