@@ -95,6 +95,10 @@ pub struct Location {
     pub end_byte: usize,
     /// Git blob id of the content the secret was found in.
     pub blob_id: String,
+    /// Enclosing configuration keys (`production.database` in a YAML file,
+    /// `[production]` in an INI file), when the secret sits in a section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
     /// Where git history has this blob at this path (git sources only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub git: Option<GitProvenance>,

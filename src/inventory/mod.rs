@@ -209,6 +209,9 @@ fn identity(group: &[(&Finding, bool)], owners: &[(&OwnerFile, CodeOwners)], now
                 files.insert((repository.clone(), location.path.clone()));
             }
             environments.extend(environment::of_path(&location.path));
+            if let Some(section) = &location.section {
+                environments.extend(environment::of_path(section));
+            }
             in_dotfiles |= is_personal_dotfile(&location.path);
             match &location.git {
                 Some(git) => {

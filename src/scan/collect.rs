@@ -260,6 +260,7 @@ fn location(hit: &Hit, path: &str, blob_id: &str, git: Option<GitProvenance>) ->
         start_byte: hit.start_byte,
         end_byte: hit.end_byte,
         blob_id: blob_id.to_string(),
+        section: hit.section.clone(),
         git,
     }
 }

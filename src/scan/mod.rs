@@ -8,6 +8,7 @@
 mod collect;
 mod git;
 mod locate;
+mod section;
 mod worker;
 
 use std::path::PathBuf;

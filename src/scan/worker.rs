@@ -31,6 +31,8 @@ pub struct Hit {
     pub start_byte: usize,
     /// Byte offset just past the secret.
     pub end_byte: usize,
+    /// Enclosing configuration keys (`production.database`), if any.
+    pub section: Option<String>,
 }
 
 /// The hits of one blob.
@@ -111,6 +113,7 @@ impl<'r> Worker<'r> {
                 span: locator.span(&m.secret),
                 start_byte: m.secret.start,
                 end_byte: m.secret.end,
+                section: super::section::enclosing(bytes, m.secret.start),
             })
             .collect();
         self.send(Event::Blob(BlobMatches {

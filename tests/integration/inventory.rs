@@ -551,3 +551,29 @@ fn a_failed_github_checksum_lowers_confidence() {
     assert_eq!(invalid["confidence"], "medium");
     assert_eq!(invalid["evidence"]["checksum_valid"], false);
 }
+
+#[test]
+fn configuration_sections_give_environments() {
+    let mut fake = FakeSecrets::new(509);
+    let password = fake.string(ALNUM, 18);
+    let tree = Tree::new();
+    tree.write(
+        "config/database.yml",
+        format!(
+            "default: &default\n  adapter: postgresql\n\ndevelopment:\n  <<: *default\n  password: {password}\n\nproduction:\n  <<: *default\n  username: app\n  password: {password}\n"
+        ),
+    );
+    let found = identities(tree.path(), &["."], NOW);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(strings(&found[0]["environments"]), ["prod", "dev"]);
+    assert_reasons(
+        &found[0],
+        &["prod-and-non-prod", "production", "plaintext-password"],
+    );
+    let report = parse_json(&run_at(tree.path(), &["scan", ".", "-f", "json"], NOW).stdout);
+    let sections: Vec<Value> = report["findings"][0]["locations"]
+        .as_array()
+        .map(|l| l.iter().map(|x| x["section"].clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(sections, ["development", "production"]);
+}
