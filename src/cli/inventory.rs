@@ -19,6 +19,15 @@ pub struct InventoryArgs {
     command: Option<InventoryCommand>,
     #[command(flatten)]
     scan: ScanArgs,
+    /// Also write the inventory JSON document to FILE.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Also write the inventory as CSV to FILE.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Also write the HTML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,7 +55,15 @@ pub fn run(args: InventoryArgs) -> Result<u8> {
                 OutputFormat::Text => Format::InventoryTable,
                 other => Format::from(other),
             };
-            super::scan::run_as(args.scan, format).map(|_| EXIT_CLEAN)
+            let extra: Vec<(Format, PathBuf)> = [
+                (Format::Inventory, args.json),
+                (Format::Csv, args.csv),
+                (Format::Html, args.html),
+            ]
+            .into_iter()
+            .filter_map(|(format, path)| path.map(|p| (format, p)))
+            .collect();
+            super::scan::run_as(args.scan, format, &extra).map(|_| EXIT_CLEAN)
         }
     }
 }

@@ -143,7 +143,7 @@ impl From<OutputFormat> for Format {
 /// Runs `keyhound scan`.
 pub fn run(args: ScanArgs) -> Result<u8> {
     let format = Format::from(args.format);
-    run_as(args, format)
+    run_as(args, format, &[])
 }
 
 /// "Now" for expiry and age: `SOURCE_DATE_EPOCH` when set (reproducible
@@ -159,8 +159,9 @@ fn now() -> i64 {
         })
 }
 
-/// Scans as `args` say and writes the report in `format`; returns the exit code.
-pub fn run_as(args: ScanArgs, format: Format) -> Result<u8> {
+/// Scans as `args` say, writes the report in `format` (to `--output` or
+/// standard output) and each `(format, file)` of `extra`; returns the exit code.
+pub fn run_as(args: ScanArgs, format: Format, extra: &[(Format, PathBuf)]) -> Result<u8> {
     let rule_files: Vec<&Path> = args.rules.iter().map(PathBuf::as_path).collect();
     let rules = RuleSet::load(&rule_files).context("cannot load rules")?;
     let targets: Vec<Target> = args
@@ -233,14 +234,12 @@ pub fn run_as(args: ScanArgs, format: Format) -> Result<u8> {
         show_secrets: args.show_secrets,
         color,
     };
+    for (extra_format, path) in extra {
+        write_file(&outcome, &rules, *extra_format, &report_options, path)?;
+    }
     match &args.output {
         Some(path) => {
-            let file = File::create(path)
-                .with_context(|| format!("cannot create output file {}", path.display()))?;
-            let mut out = BufWriter::new(file);
-            report::write_report(&outcome, &rules, format, &report_options, &mut out)
-                .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            write_file(&outcome, &rules, format, &report_options, path)?;
             if !args.quiet {
                 eprintln!("{}", report::summary(&outcome));
             }
@@ -261,6 +260,22 @@ pub fn run_as(args: ScanArgs, format: Format) -> Result<u8> {
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// Writes one report to `path`.
+fn write_file(
+    outcome: &ScanOutcome,
+    rules: &RuleSet,
+    format: Format,
+    options: &ReportOptions,
+    path: &Path,
+) -> Result<()> {
+    let file = File::create(path)
+        .with_context(|| format!("cannot create output file {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    report::write_report(outcome, rules, format, options, &mut out)
+        .and_then(|()| out.flush())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn warn(outcome: &ScanOutcome, limit: u64) {

@@ -577,3 +577,44 @@ fn configuration_sections_give_environments() {
         .unwrap_or_default();
     assert_eq!(sections, ["development", "production"]);
 }
+
+#[test]
+fn one_inventory_run_prints_the_table_and_writes_json_csv_and_html() {
+    let mut fake = FakeSecrets::new(510);
+    let token = fake.github_pat();
+    let tree = Tree::new();
+    tree.write("app/.env", format!("GITHUB_TOKEN={token}\n"));
+    let out = Tree::new();
+    let (json, csv, html) = (
+        out.join("nhi.json"),
+        out.join("nhi.csv"),
+        out.join("nhi.html"),
+    );
+    let run = run_at(
+        tree.path(),
+        &[
+            "inventory",
+            "app",
+            "--json",
+            &json.to_string_lossy(),
+            "--csv",
+            &csv.to_string_lossy(),
+            "--html",
+            &html.to_string_lossy(),
+        ],
+        NOW,
+    );
+    run.expect_code(EXIT_CLEAN);
+    assert!(
+        run.stdout.contains("personal-access-token"),
+        "{}",
+        run.stdout
+    );
+    let document = parse_json(&std::fs::read_to_string(&json).unwrap_or_default());
+    assert_inventory_schema(&document);
+    assert_eq!(document["identities"].as_array().map(Vec::len), Some(1));
+    let rows = std::fs::read_to_string(&csv).unwrap_or_default();
+    assert_eq!(rows.lines().count(), 2, "{rows}");
+    let page = std::fs::read_to_string(&html).unwrap_or_default();
+    assert!(page.contains("personal-access-token") && !page.contains(&token));
+}
