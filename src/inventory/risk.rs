@@ -1,5 +1,6 @@
 //! Risk of an identity: a score from 0 to 100 and the reasons behind it, each
-//! tied to the OWASP Non-Human Identities Top 10 (2025) item it evidences.
+//! tied to the OWASP Non-Human Identities Top 10 (2025) item it evidences
+//! (mitigating reasons, with negative points, name none).
 //! The weights are documented in `docs/INVENTORY.md`.
 
 use serde::{Deserialize, Serialize};
@@ -66,6 +67,17 @@ pub struct Facts {
     pub in_dotfiles: bool,
     /// Is a password (plaintext password reason).
     pub plaintext_password: bool,
+}
+
+impl Facts {
+    /// Seen only in test, example or documentation paths.
+    fn only_tests_or_examples(&self) -> bool {
+        !self.environments.is_empty()
+            && self
+                .environments
+                .iter()
+                .all(|e| matches!(e, Environment::Test | Environment::Example))
+    }
 }
 
 const DAY: i64 = 86_400;
@@ -218,6 +230,15 @@ pub fn assess(facts: &Facts, now: i64) -> Risk {
             Some("NHI10"),
             10,
             "in personal dotfiles or shell history: a person uses this machine credential"
+                .to_string(),
+        );
+    }
+    if facts.leaked && facts.only_tests_or_examples() {
+        add(
+            "tests-or-examples-only",
+            None,
+            -15,
+            "only in test, example or documentation paths: likely a fixture (check, then allowlist)"
                 .to_string(),
         );
     }
@@ -430,6 +451,13 @@ mod tests {
                 },
             ),
             (
+                "tests-or-examples-only",
+                Facts {
+                    environments: vec![Environment::Test, Environment::Example],
+                    ..leaked()
+                },
+            ),
+            (
                 "personal-dotfiles",
                 Facts {
                     in_dotfiles: true,
@@ -446,8 +474,9 @@ mod tests {
             let risk = assess(&facts, NOW);
             assert!(codes(&risk).contains(&code), "{code}: {:?}", codes(&risk));
             let reason = risk.reasons.iter().find(|r| r.code == code);
+            // Every reason names its NHI item, except mitigating ones.
             assert!(
-                reason.is_some_and(|r| r.nhi.is_some()),
+                reason.is_some_and(|r| r.nhi.is_some() || r.points < 0),
                 "{code} has no NHI item"
             );
             assert!(risk.score <= 100);
