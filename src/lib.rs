@@ -17,6 +17,7 @@
 //! - [`finding`]: findings, locations, fingerprints, redaction.
 //! - [`validate`]: offline validators: typed evidence decoded from a secret's format.
 //! - [`inventory`]: findings grouped into machine identities, with risk.
+//! - [`suppress`]: baselines, ignore files, inline allows, allowlists, project config.
 //! - [`report`]: output formats; never sees a regex.
 
 pub mod detect;
@@ -26,6 +27,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod suppress;
 pub mod validate;
 
 pub use finding::{Finding, Location, Secret};

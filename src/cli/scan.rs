@@ -124,6 +124,7 @@ pub(crate) enum OutputFormat {
     Inventory,
     Csv,
     Html,
+    Markdown,
 }
 
 impl From<OutputFormat> for Format {
@@ -136,6 +137,7 @@ impl From<OutputFormat> for Format {
             OutputFormat::Inventory => Format::Inventory,
             OutputFormat::Csv => Format::Csv,
             OutputFormat::Html => Format::Html,
+            OutputFormat::Markdown => Format::Markdown,
         }
     }
 }

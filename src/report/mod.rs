@@ -6,6 +6,7 @@ mod csv;
 mod html;
 mod inventory;
 mod json;
+mod markdown;
 mod sarif;
 mod text;
 
@@ -38,6 +39,8 @@ pub enum Format {
     Csv,
     /// Self-contained static HTML inventory report.
     Html,
+    /// Markdown summary table (`$GITHUB_STEP_SUMMARY`, pull-request comments).
+    Markdown,
 }
 
 /// How to render.
@@ -77,5 +80,6 @@ pub fn write_report(
         Format::Inventory => inventory::write_document(outcome, out),
         Format::Csv => csv::write(outcome, out),
         Format::Html => html::write(outcome, options, out),
+        Format::Markdown => markdown::write(outcome, options, out),
     }
 }

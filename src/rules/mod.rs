@@ -3,6 +3,7 @@
 
 mod check;
 mod compile;
+pub mod gitleaks;
 mod load;
 mod schema;
 
