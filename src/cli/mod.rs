@@ -1,8 +1,10 @@
 //! Command line: clap definitions and flag -> library config translation.
 //! Nothing below this module sees clap.
 
+mod completions;
 mod debug;
 mod inventory;
+mod project;
 mod rules;
 mod scan;
 
@@ -34,12 +36,17 @@ enum Command {
     /// Scan, then list the machine identities found, riskiest first (table,
     /// or -f inventory|csv|html); `inventory diff OLD NEW` compares two runs.
     Inventory(inventory::InventoryArgs),
+    /// Baselines: accept today's findings so that only new ones fail a build.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
     /// List or check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
     /// Developer tools (for training and debugging; not a stable interface).
     #[command(subcommand, hide = true)]
     Debug(DebugCommand),
+    #[command(flatten)]
+    Shell(completions::ShellCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,6 +57,13 @@ enum DebugCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum BaselineCommand {
+    /// Scan (same flags as `scan`) and write the findings' fingerprints as a
+    /// baseline (`-o FILE`; no timestamps or line numbers, so it merges cleanly).
+    Create(scan::ScanArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,11 +109,13 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::Inventory(args) => inventory::run(args),
+        Command::Baseline(BaselineCommand::Create(args)) => scan::create_baseline(args),
         Command::Rules(RulesCommand::List { rules, format }) => {
             rules::list(&rules, format == ListFormat::Json)
         }
         Command::Rules(RulesCommand::Check { file }) => rules::check(file.as_deref()),
         Command::Debug(DebugCommand::Features { paths }) => debug::features(&paths),
+        Command::Shell(command) => completions::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

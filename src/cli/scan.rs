@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
 use keyhound::report::{self, Format, ReportOptions};
-use keyhound::rules::{Confidence, RuleSet};
+use keyhound::rules::{Confidence, RuleSet, Severity};
 use keyhound::scan::{GitMode, GitScanOptions, ScanOutcome, Target};
 use keyhound::source::ReadOptions;
 use keyhound::source::fs::WalkOptions;
@@ -39,9 +39,10 @@ pub struct ScanArgs {
     /// Worker threads (0 = one per core).
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     threads: usize,
-    /// Skip files larger than SIZE (bytes, or with K/M/G, KiB/MiB/GiB suffix).
-    #[arg(long, value_name = "SIZE", default_value = "25MiB", value_parser = parse_size)]
-    max_file_size: u64,
+    /// Skip files larger than SIZE (bytes, or with K/M/G, KiB/MiB/GiB suffix)
+    /// [default: 25MiB, or max_file_size in .keyhound.toml].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_file_size: Option<u64>,
     /// Scan files that look binary (NUL byte in the first 8 KiB).
     #[arg(long)]
     scan_binary: bool,
@@ -57,9 +58,32 @@ pub struct ScanArgs {
     /// Do not print warnings (unreadable or skipped files) to standard error.
     #[arg(short, long)]
     quiet: bool,
-    /// Report only findings of at least this confidence.
-    #[arg(long, value_enum, default_value_t = MinConfidence::Low)]
-    min_confidence: MinConfidence,
+    /// Report only findings of at least this confidence [default: low, or
+    /// min_confidence in .keyhound.toml].
+    #[arg(long, value_enum)]
+    min_confidence: Option<MinConfidence>,
+    /// Only findings whose fingerprint is not in FILE (a baseline from
+    /// `keyhound baseline create`, or a previous `scan -f json` report) are
+    /// reported and set the exit code.
+    #[arg(long, value_name = "FILE", help_heading = "Suppression")]
+    baseline: Option<PathBuf>,
+    /// Project configuration: a .keyhound.toml, or a gitleaks configuration
+    /// (told apart by content). Default: .keyhound.toml, else .gitleaks.toml,
+    /// in the scan root or the current directory.
+    #[arg(long, value_name = "FILE", help_heading = "Suppression")]
+    config: Option<PathBuf>,
+    /// Ignore .keyhound.toml, .gitleaks.toml, .keyhoundignore and
+    /// .gitleaksignore found next to the scan.
+    #[arg(long, help_heading = "Suppression", conflicts_with = "config")]
+    no_config: bool,
+    /// Lowest severity that sets the exit code; findings below it are still
+    /// reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY", help_heading = "Exit code")]
+    fail_on: FailOn,
+    /// Exit code when findings of at least --fail-on severity remain (0 =
+    /// warn only).
+    #[arg(long, value_name = "N", default_value_t = EXIT_FINDINGS, help_heading = "Exit code")]
+    exit_code: u8,
     /// Scan git history: PATHs are repositories (work trees, bare or mirror
     /// clones); every blob reachable from any ref is scanned once.
     #[arg(long, help_heading = "Git")]
@@ -115,6 +139,26 @@ impl From<MinConfidence> for Confidence {
     }
 }
 
+/// Severity threshold of `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+impl From<FailOn> for Severity {
+    fn from(value: FailOn) -> Self {
+        match value {
+            FailOn::Critical => Severity::Critical,
+            FailOn::High => Severity::High,
+            FailOn::Medium => Severity::Medium,
+            FailOn::Low => Severity::Low,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum OutputFormat {
     Text,
@@ -164,8 +208,107 @@ fn now() -> i64 {
 /// Scans as `args` say, writes the report in `format` (to `--output` or
 /// standard output) and each `(format, file)` of `extra`; returns the exit code.
 pub fn run_as(args: ScanArgs, format: Format, extra: &[(Format, PathBuf)]) -> Result<u8> {
-    let rule_files: Vec<&Path> = args.rules.iter().map(PathBuf::as_path).collect();
-    let rules = RuleSet::load(&rule_files).context("cannot load rules")?;
+    let (outcome, rules) = scan_with(&args, args.baseline.as_deref())?;
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let report_options = ReportOptions {
+        show_secrets: args.show_secrets,
+        color,
+    };
+    let locations: usize = outcome.findings.iter().map(|f| f.locations.len()).sum();
+    let sarif_written = format == Format::Sarif || extra.iter().any(|(f, _)| *f == Format::Sarif);
+    if sarif_written && locations > report::MAX_SARIF_RESULTS {
+        eprintln!(
+            "keyhound: warning: SARIF holds the first {} of {locations} results (GitHub's limit per run); the rest are counted in runs[0].properties[\"keyhound/omittedResults\"] and listed in -f json",
+            report::MAX_SARIF_RESULTS
+        );
+    }
+    for (extra_format, path) in extra {
+        write_file(&outcome, &rules, *extra_format, &report_options, path)?;
+    }
+    match &args.output {
+        Some(path) => {
+            write_file(&outcome, &rules, format, &report_options, path)?;
+            if !args.quiet {
+                eprintln!("{}", report::summary(&outcome));
+            }
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            let written = report::write_report(&outcome, &rules, format, &report_options, &mut out)
+                .and_then(|()| out.flush());
+            match written {
+                // A closed pipe (`keyhound scan | head`) is the reader's choice, not an error.
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.context("cannot write the report to standard output")?,
+            }
+        }
+    }
+    let threshold = Severity::from(args.fail_on);
+    Ok(
+        if outcome.findings.iter().any(|f| f.severity >= threshold) {
+            args.exit_code
+        } else {
+            EXIT_CLEAN
+        },
+    )
+}
+
+/// Runs `keyhound baseline create`: the findings of a scan (honouring
+/// ignore files and allowlists) as a baseline document.
+pub fn create_baseline(args: ScanArgs) -> Result<u8> {
+    let (outcome, _) = scan_with(&args, None)?;
+    let document = keyhound::suppress::BaselineDocument::of(&outcome.findings);
+    let mut text = serde_json::to_string_pretty(&document)?;
+    text.push('\n');
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    if !args.quiet {
+        eprintln!(
+            "keyhound: baseline of {} findings{}",
+            outcome.findings.len(),
+            args.output
+                .as_ref()
+                .map(|p| format!(" written to {}", p.display()))
+                .unwrap_or_default()
+        );
+    }
+    Ok(EXIT_CLEAN)
+}
+
+/// Loads the project, scans, filters by confidence, applies suppressions
+/// (`baseline` among them) and builds the inventory.
+fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, RuleSet)> {
+    let project = super::project::load(
+        &super::project::ProjectFlags {
+            roots: &args.paths,
+            config: args.config.as_deref(),
+            no_config: args.no_config,
+            rule_files: &args.rules,
+            baseline,
+        },
+        parse_size,
+    )?;
+    let rules = project.rules;
+    let max_file_size = args
+        .max_file_size
+        .or(project.max_file_size)
+        .unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let min_confidence: Confidence = args
+        .min_confidence
+        .map(Confidence::from)
+        .or(project.min_confidence)
+        .unwrap_or(Confidence::Low);
     let targets: Vec<Target> = args
         .paths
         .iter()
@@ -179,7 +322,7 @@ pub fn run_as(args: ScanArgs, format: Format, extra: &[(Format, PathBuf)]) -> Re
         .collect();
     let options = WalkOptions {
         read: ReadOptions {
-            max_file_size: args.max_file_size,
+            max_file_size,
             scan_binary: args.scan_binary,
         },
         respect_gitignore: args.respect_gitignore,
@@ -218,51 +361,29 @@ pub fn run_as(args: ScanArgs, format: Format, extra: &[(Format, PathBuf)]) -> Re
             keyhound::scan(&rules, &targets, &options)?
         }
     };
-    outcome.retain_min_confidence(args.min_confidence.into());
+    outcome.retain_min_confidence(min_confidence);
+    let suppressed = project.suppressions.apply(&mut outcome);
+    outcome.notes.extend(project.notes);
+    if suppressed.total() > 0 {
+        outcome.notes.push(format!(
+            "{} known findings not reported ({} in the baseline, {} in {}, {} allowlisted)",
+            suppressed.total(),
+            suppressed.baseline,
+            suppressed.ignored,
+            super::project::IGNORE_FILE,
+            suppressed.allowlisted
+        ));
+    }
+    outcome.notes.sort();
     outcome.build_inventory(&keyhound::inventory::InventoryOptions { now: now() });
     if !args.quiet {
-        warn(&outcome, args.max_file_size);
+        warn(&outcome, max_file_size);
     }
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
-    let report_options = ReportOptions {
-        show_secrets: args.show_secrets,
-        color,
-    };
-    for (extra_format, path) in extra {
-        write_file(&outcome, &rules, *extra_format, &report_options, path)?;
-    }
-    match &args.output {
-        Some(path) => {
-            write_file(&outcome, &rules, format, &report_options, path)?;
-            if !args.quiet {
-                eprintln!("{}", report::summary(&outcome));
-            }
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            let written = report::write_report(&outcome, &rules, format, &report_options, &mut out)
-                .and_then(|()| out.flush());
-            match written {
-                // A closed pipe (`keyhound scan | head`) is the reader's choice, not an error.
-                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
-                other => other.context("cannot write the report to standard output")?,
-            }
-        }
-    }
-    Ok(if outcome.findings.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_FINDINGS
-    })
+    Ok((outcome, rules))
 }
+
+/// Default of `--max-file-size`.
+const DEFAULT_MAX_FILE_SIZE: u64 = 25 << 20;
 
 /// Writes one report to `path`.
 fn write_file(

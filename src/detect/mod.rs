@@ -139,6 +139,13 @@ impl<'r> Detector<'r> {
                 }
             }
         }
+        // Keyword-less rules (translated from gitleaks) run on every blob.
+        for &rule in self.rules.always_candidates() {
+            if !self.candidate[rule] {
+                self.candidate[rule] = true;
+                self.candidates.push(rule);
+            }
+        }
         self.candidates.sort_unstable();
     }
 }

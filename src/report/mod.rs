@@ -17,6 +17,7 @@ use crate::rules::RuleSet;
 use crate::scan::ScanOutcome;
 
 pub use json::{JsonReport, finding_view};
+pub use sarif::MAX_RESULTS as MAX_SARIF_RESULTS;
 pub use text::summary;
 
 /// Output format.

@@ -55,13 +55,17 @@ pub fn write(
         .collect();
     let mut results = Vec::new();
     let mut total = 0usize;
+    let mut occurrences: BTreeMap<String, usize> = BTreeMap::new();
     for finding in &outcome.findings {
         let identity = identity_of.get(finding.fingerprint.as_str()).copied();
         for location in finding.locations.iter().filter(|l| !l.path.is_empty()) {
             total += 1;
             if results.len() < MAX_RESULTS {
                 let rule_index = index.get(finding.rule_id.as_str()).copied().unwrap_or(0);
-                results.push(result(finding, identity, location, rule_index, options));
+                let line_hash = line_hash(finding, location, &mut occurrences);
+                results.push(result(
+                    finding, identity, location, rule_index, line_hash, options,
+                ));
             }
         }
     }
@@ -157,11 +161,37 @@ fn descriptor(rules: &RuleSet, id: &str) -> ReportingDescriptor {
     }
 }
 
+/// `primaryLocationLineHash`: GitHub's upload API does not compute it (only
+/// the CodeQL action does), and alerts without it are duplicated on every
+/// upload. Ours is content-based like GitHub's: the first 16 hex digits of
+/// SHA-256 over the rule, the finding's location-free fingerprint and the
+/// path, then `:` and the occurrence number of that hash in the run, so a
+/// moved line keeps its alert and two copies in one file stay distinct.
+fn line_hash(
+    finding: &Finding,
+    location: &crate::finding::Location,
+    occurrences: &mut BTreeMap<String, usize>,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(finding.rule_id.as_bytes())
+        .chain_update(b"\0")
+        .chain_update(finding.fingerprint.as_bytes())
+        .chain_update(b"\0")
+        .chain_update(location.path.as_bytes())
+        .finalize();
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let count = occurrences.entry(hash.clone()).or_insert(0);
+    *count += 1;
+    format!("{hash}:{count}")
+}
+
 fn result(
     finding: &Finding,
     identity: Option<&Identity>,
     location: &crate::finding::Location,
     rule_index: usize,
+    line_hash: String,
     options: &ReportOptions,
 ) -> SarifResult {
     let region = Region::builder()
@@ -204,6 +234,7 @@ fn result(
     }
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("keyhound/v1".to_string(), finding.fingerprint.clone());
+    fingerprints.insert("primaryLocationLineHash".to_string(), line_hash);
     let mut properties = BTreeMap::new();
     if let Some(identity) = identity {
         properties.insert("identity".to_string(), identity.id.clone().into());

@@ -31,6 +31,9 @@ pub struct Rule {
     pub(crate) stopwords: Vec<String>,
     /// Companion parts of a multi-part credential.
     pub companions: Vec<Companion>,
+    /// Translated from another scanner's configuration (gitleaks): may have
+    /// no keyword (it then runs on every blob) and carries no examples.
+    translated: bool,
     regex: LazyRegex,
 }
 
@@ -99,8 +102,24 @@ impl Rule {
                 .collect(),
             regex: LazyRegex::new(&spec.pattern),
             origin: origin.to_string(),
+            translated: false,
             spec,
         }
+    }
+
+    /// A rule translated from a gitleaks configuration (see [`Rule::translated`]).
+    fn new_translated(spec: RuleSpec, origin: &str) -> Self {
+        Rule {
+            translated: true,
+            ..Rule::new(spec, origin)
+        }
+    }
+
+    /// True for a rule translated from a gitleaks configuration: it may have
+    /// no keyword (then it runs on every blob) and has no examples, so
+    /// `rules check` should not ask for them.
+    pub fn translated(&self) -> bool {
+        self.translated
     }
 
     /// The rule's regex, compiled on first call. Errors carry the regex message.
@@ -136,7 +155,7 @@ impl Rule {
                 return Err(invalid(format!("`{field}` must not be empty")));
             }
         }
-        if spec.keywords.is_empty() {
+        if spec.keywords.is_empty() && !self.translated {
             return Err(invalid("at least one keyword is required".into()));
         }
         if let Some(bad) = spec.keywords.iter().find(|k| k.len() < 3 || !k.is_ascii()) {
@@ -221,6 +240,10 @@ pub struct RuleSet {
     /// For each keyword pattern of the automaton, the rules it enables (its own
     /// and those of every keyword it contains).
     keyword_rules: Vec<Vec<usize>>,
+    /// Rules without keywords (translated ones only): candidates for every blob.
+    always: Vec<usize>,
+    /// Ids given to [`RuleSet::load_with`] as disabled that named no rule.
+    unknown_disabled: Vec<String>,
     hash: String,
 }
 
@@ -237,15 +260,27 @@ impl RuleSet {
         Self::load_with(user_files, &[], &[])
     }
 
-    /// Like [`RuleSet::load`], plus rules given as specs (translated from a
-    /// gitleaks configuration, origin `origin`), minus the rules whose ids are
-    /// in `disabled`.
+    /// Like [`RuleSet::load`], plus rules given as specs, minus the rules
+    /// whose ids are in `disabled`.
+    ///
+    /// `extra` holds `(origin, spec)` pairs translated from a gitleaks
+    /// configuration (see [`crate::rules::gitleaks::GitleaksConfig::extra_rules`]).
+    /// They are validated like user rules (a bad one is an error naming its
+    /// origin), except that they may have no keyword (they then run on every
+    /// blob). Precedence by id: built-in < `extra` < user rule files; two
+    /// `extra` specs with one id are an error.
+    ///
+    /// `disabled` ids (built-in, user or extra rules) are removed after the
+    /// merge. An id that names no rule is not an error: it is reported by
+    /// [`RuleSet::unknown_disabled`].
+    ///
+    /// With no `extra` and no `disabled`, the set and its hash are exactly
+    /// those of [`RuleSet::load`].
     pub fn load_with(
         user_files: &[&Path],
         extra: &[(String, RuleSpec)],
         disabled: &[String],
     ) -> Result<Self, RuleError> {
-        let _ = (extra, disabled);
         let mut specs: Vec<(RuleSpec, String)> = Vec::new();
         let mut hasher = Sha256::new();
         for (file, text) in builtin_sources() {
@@ -274,17 +309,45 @@ impl RuleSet {
                 user_rules.push(rule);
             }
         }
+        let mut extra_rules: Vec<Rule> = Vec::new();
+        for (origin, spec) in extra {
+            hasher.update(b"\0extra\0");
+            hasher.update(origin.as_bytes());
+            hasher.update(format!("{spec:?}").as_bytes());
+            let rule = Rule::new_translated(spec.clone(), origin);
+            rule.validate()?;
+            if let Some(first) = extra_rules.iter().find(|r| r.spec.id == rule.spec.id) {
+                return Err(RuleError::Invalid {
+                    file: origin.clone(),
+                    rule: rule.spec.id.clone(),
+                    reason: format!("duplicate rule id (also defined in {})", first.origin),
+                });
+            }
+            extra_rules.push(rule);
+        }
         let mut rules: Vec<Rule> = specs
             .into_iter()
             .map(|(spec, origin)| Rule::new(spec, &origin))
             .collect();
-        for user in user_rules {
-            match rules.iter().position(|r| r.spec.id == user.spec.id) {
-                Some(i) => rules[i] = user,
-                None => rules.push(user),
+        for rule in extra_rules.into_iter().chain(user_rules) {
+            match rules.iter().position(|r| r.spec.id == rule.spec.id) {
+                Some(i) => rules[i] = rule,
+                None => rules.push(rule),
             }
         }
-        Self::from_rules(rules, format!("{:x}", hasher.finalize()))
+        let mut unknown_disabled = Vec::new();
+        for id in disabled {
+            hasher.update(b"\0disabled\0");
+            hasher.update(id.as_bytes());
+            let before = rules.len();
+            rules.retain(|r| &r.spec.id != id);
+            if rules.len() == before && !unknown_disabled.contains(id) {
+                unknown_disabled.push(id.clone());
+            }
+        }
+        let mut set = Self::from_rules(rules, format!("{:x}", hasher.finalize()))?;
+        set.unknown_disabled = unknown_disabled;
+        Ok(set)
     }
 
     /// Builds a set from already-made rules (duplicate ids are an error).
@@ -323,12 +386,20 @@ impl RuleSet {
         // at about 5x the speed of an overlapping search.
         let keyword_rules = close_over_substrings(&keywords, &keyword_rules);
         let prefilter_nfa = build_prefilter(&keywords, AhoCorasickKind::ContiguousNFA)?;
+        let always = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| rule.spec.keywords.is_empty())
+            .map(|(i, _)| i)
+            .collect();
         Ok(RuleSet {
             rules,
             keywords,
             prefilter_nfa,
             prefilter_dfa: OnceLock::new(),
             keyword_rules,
+            always,
+            unknown_disabled: Vec::new(),
             hash,
         })
     }
@@ -364,6 +435,18 @@ impl RuleSet {
     /// Rules enabled by keyword pattern `pattern`.
     pub(crate) fn rules_for_keyword(&self, pattern: usize) -> &[usize] {
         self.keyword_rules.get(pattern).map_or(&[], Vec::as_slice)
+    }
+
+    /// Rules without keywords, candidates for every blob (only translated
+    /// rules may have none; see [`Rule::translated`]).
+    pub(crate) fn always_candidates(&self) -> &[usize] {
+        &self.always
+    }
+
+    /// Ids passed as `disabled` to [`RuleSet::load_with`] that named no rule,
+    /// in the order given (for a warning; not an error).
+    pub fn unknown_disabled(&self) -> &[String] {
+        &self.unknown_disabled
     }
 
     /// SHA-256 over the pack's sources: changes whenever any rule changes.

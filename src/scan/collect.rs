@@ -53,6 +53,7 @@ impl<'r> Collector<'r> {
         total.skipped_binary += stats.skipped_binary;
         total.skipped_large += stats.skipped_large;
         total.errors += stats.errors;
+        total.suppressed += stats.suppressed;
     }
 
     /// Records a scanned repository.

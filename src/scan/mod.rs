@@ -61,6 +61,8 @@ pub struct Stats {
     pub bytes: u64,
     /// Findings reported.
     pub findings: u64,
+    /// Findings not reported: in the baseline, ignored or allowlisted.
+    pub suppressed: u64,
     /// Files skipped because they look binary.
     pub skipped_binary: u64,
     /// Files skipped because they exceed the size limit.

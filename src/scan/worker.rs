@@ -93,6 +93,13 @@ impl<'r> Worker<'r> {
         if self.matches.is_empty() {
             return;
         }
+        let before = self.matches.len();
+        self.matches
+            .retain(|m| !allowed_inline(bytes, m.secret.start, m.secret.end));
+        self.stats.suppressed += (before - self.matches.len()) as u64;
+        if self.matches.is_empty() {
+            return;
+        }
         let mut locator = Locator::new(bytes);
         let hits = self
             .matches
@@ -122,6 +129,17 @@ impl<'r> Worker<'r> {
             hits,
         }));
     }
+}
+
+/// True when a line the secret spans carries an inline allow marker
+/// (`keyhound:allow`, or gitleaks' `gitleaks:allow`), e.g. in a comment.
+fn allowed_inline(bytes: &[u8], start: usize, end: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |p| p + 1);
+    let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |p| end + p);
+    let line = &bytes[line_start..line_end];
+    crate::suppress::INLINE_MARKERS
+        .iter()
+        .any(|marker| memchr::memmem::find(line, marker.as_bytes()).is_some())
 }
 
 impl BlobVisitor for Worker<'_> {

@@ -8,17 +8,22 @@
 
 mod common;
 
+mod action;
 mod cli;
+mod completions;
 mod formats;
 mod generic;
 mod git;
 mod html;
 mod inventory;
+mod markdown;
 mod multipart;
 mod output;
+mod precommit;
 mod redaction;
 mod report_schema;
 mod rules;
 mod sarif;
 mod skips;
 mod snapshot;
+mod suppress;

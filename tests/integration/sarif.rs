@@ -382,7 +382,15 @@ fn sarif_caps_results_at_25000_and_counts_the_rest() {
     let tree = Tree::new();
     let stripe = FakeSecrets::new(65).stripe_live();
     tree.write("many.txt", format!("k {stripe}\n").repeat(25_003));
-    let log = sarif(&tree.run(&["scan", ".", "-f", "sarif"]), EXIT_FINDINGS);
+    let scan = tree.run(&["scan", ".", "-f", "sarif"]);
+    assert!(
+        scan.stderr
+            .contains("SARIF holds the first 25000 of 25003 results"),
+        "truncation is announced: {}",
+        scan.stderr
+    );
+    assert_within_github_upload_limit(&scan.stdout);
+    let log = sarif(&scan, EXIT_FINDINGS);
     let run = &log["runs"][0];
     assert_eq!(run["results"].as_array().map(Vec::len), Some(25_000));
     assert_eq!(run["properties"]["keyhound/omittedResults"], 3);
@@ -392,6 +400,86 @@ fn sarif_caps_results_at_25000_and_counts_the_rest() {
     let s = sample();
     let small = sarif(&s.tree.run(&["scan", ".", "-f", "sarif"]), EXIT_FINDINGS);
     assert!(small["runs"][0].get("properties").is_none(), "{small:#}");
+}
+
+/// GitHub rejects SARIF uploads over 10 MB gzip-compressed. Checked with the
+/// system `gzip` when it is installed (the uncompressed size is reported too).
+fn assert_within_github_upload_limit(text: &str) {
+    use std::io::Write;
+    let child = std::process::Command::new("gzip")
+        .arg("-c")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        eprintln!("gzip is not installed: skipping the compressed-size check");
+        return;
+    };
+    // Feed gzip from a thread while this one drains its output: writing all
+    // of stdin first deadlocks once gzip's output fills the pipe.
+    let writer = child.stdin.take().map(|mut stdin| {
+        let bytes = text.as_bytes().to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&bytes);
+        })
+    });
+    let output = child.wait_with_output().expect("gzip runs");
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
+    let compressed = output.stdout.len();
+    eprintln!("SARIF: {} bytes, {compressed} gzip", text.len());
+    assert!(compressed < 10 * 1024 * 1024, "{compressed} bytes gzip");
+}
+
+#[test]
+fn sarif_results_carry_a_primary_location_line_hash() {
+    let mut fake = FakeSecrets::new(66);
+    let (a, b) = (fake.stripe_live(), fake.stripe_live());
+    let tree = Tree::new();
+    tree.write("one.env", format!("K={a}\nL={a}\nM={b}\n"));
+    tree.write("two.env", format!("K={a}\n"));
+    let log = sarif(&tree.run(&["scan", ".", "-f", "sarif"]), EXIT_FINDINGS);
+    let results = log["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(results.len(), 4);
+    let hashes: Vec<String> = results
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["primaryLocationLineHash"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    let unique: BTreeSet<&String> = hashes.iter().collect();
+    assert_eq!(unique.len(), 4, "one hash per result: {hashes:?}");
+    for hash in &hashes {
+        let (hex, occurrence) = hash.split_once(':').unwrap_or_default();
+        assert_eq!(hex.len(), 16, "{hash}");
+        assert!(occurrence.parse::<u32>().is_ok_and(|n| n >= 1), "{hash}");
+    }
+    // The same secret twice in one file: same hash, occurrences 1 and 2.
+    assert!(hashes.iter().any(|h| h.ends_with(":2")), "{hashes:?}");
+    // Content-based: moving the lines keeps the hashes.
+    tree.write("one.env", format!("# header\n\nK={a}\nL={a}\nM={b}\n"));
+    let moved = sarif(&tree.run(&["scan", ".", "-f", "sarif"]), EXIT_FINDINGS);
+    let moved_hashes: BTreeSet<String> = moved["runs"][0]["results"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .map(|x| {
+                    x["partialFingerprints"]["primaryLocationLineHash"]
+                        .to_string()
+                        .trim_matches('"')
+                        .to_string()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(moved_hashes, hashes.iter().cloned().collect());
 }
 
 /// Negative controls: the validator used above does reject broken logs.
