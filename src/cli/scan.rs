@@ -252,12 +252,33 @@ pub fn run_as(args: ScanArgs, format: Format, extra: &[(Format, PathBuf)]) -> Re
         }
     }
     let threshold = Severity::from(args.fail_on);
-    Ok(
-        if outcome.findings.iter().any(|f| f.severity >= threshold) {
-            args.exit_code
-        } else {
-            EXIT_CLEAN
-        },
+    let failing = outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity >= threshold)
+        .count();
+    if failing == 0 {
+        return Ok(EXIT_CLEAN);
+    }
+    if args.staged && !args.quiet {
+        eprintln!("{}", commit_blocked_message(failing));
+    }
+    Ok(args.exit_code)
+}
+
+/// What a pre-commit hook says when it refuses a commit: what happened and
+/// the ways forward.
+fn commit_blocked_message(failing: usize) -> String {
+    let what = if failing == 1 {
+        "a secret".to_string()
+    } else {
+        format!("{failing} secrets")
+    };
+    format!(
+        "keyhound: commit blocked: the staged changes add {what} (above).\n  \
+         Remove it from the staged file (edit, then `git add`) and rotate it if it is real.\n  \
+         A false alarm? Put `keyhound:allow` in a comment on that line, add its fingerprint to \
+         .keyhoundignore, or skip this hook once (`SKIP=keyhound git commit` / `git commit --no-verify`)."
     )
 }
 

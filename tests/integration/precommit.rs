@@ -208,6 +208,10 @@ fn pre_commit_blocks_a_secret_and_lets_a_clean_commit_through() {
     assert!(output.contains("github.pat-classic"), "{output}");
     assert!(output.contains("config/app.env:1"), "{output}");
     assert!(
+        output.contains("keyhound: commit blocked: the staged changes add a secret"),
+        "the hook says why the commit was refused and what to do:\n{output}"
+    );
+    assert!(
         !output.contains(&token),
         "the secret is redacted:\n{output}"
     );
