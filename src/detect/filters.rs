@@ -224,7 +224,10 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     if spells_its_key(&bytes[key_ident_start..secret.start], value) {
         return true;
     }
-    if before.last().is_some_and(is_quote) || !is_identifier(value) {
+    if before.last().is_some_and(is_quote) {
+        return is_quoted_prose(bytes, before[before.len() - 1], secret.end);
+    }
+    if !is_identifier(value) {
         return false;
     }
     // The variable's own name again: `password = password`, `passphrase=passphrase`.
@@ -259,6 +262,25 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     }
     // `name: Type,` / `name: Type;` / `name: Type)` / `name: Type {` / `name: T == x`.
     colon && matches!(next, Some(b',' | b';' | b')' | b'=' | b'{' | b'>' | b'|'))
+}
+
+/// True when the quoted string a value starts goes on with words, closing
+/// on the same line: a sentence (`"Forgot your password?"` in a translation
+/// file), not a secret.
+fn is_quoted_prose(bytes: &[u8], quote: u8, value_end: usize) -> bool {
+    let rest = &bytes[value_end..bytes.len().min(value_end + 200)];
+    let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let Some(close) = memchr::memchr(quote, line) else {
+        return false;
+    };
+    let tail = &line[..close];
+    tail.first() == Some(&b' ')
+        && tail.get(1).is_some_and(u8::is_ascii_alphabetic)
+        && tail
+            .split(|b| *b == b' ')
+            .filter(|w| w.iter().any(u8::is_ascii_alphabetic))
+            .count()
+            >= 2
 }
 
 /// A label spelling its own key in another case or separator style
@@ -442,6 +464,12 @@ mod tests {
         assert!(!check(&line, &value));
         assert!(!check("password: \"Vr7kq2Lmz\",", "Vr7kq2Lmz"));
         assert!(!check("DB_PASSWORD=hunter2", "hunter2"));
+        assert!(check(
+            "\"forgot_password\": \"Forgot your password?\",",
+            "Forgot"
+        ));
+        assert!(check("passphrase_hint: 'Enter the new one',", "Enter"));
+        assert!(!check("password: \"Vr7kq2Lmz x\",", "Vr7kq2Lmz"));
     }
 
     #[test]

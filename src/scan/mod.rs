@@ -6,6 +6,7 @@
 //! ```
 
 mod collect;
+mod config_view;
 mod git;
 mod locate;
 mod section;

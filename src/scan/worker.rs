@@ -64,6 +64,8 @@ pub enum Event {
 pub struct Worker<'r> {
     detector: Detector<'r>,
     matches: Vec<Match>,
+    /// Scratch for the second look at configuration files.
+    config_matches: Vec<Match>,
     sender: Sender<Event>,
     stats: Stats,
 }
@@ -74,6 +76,7 @@ impl<'r> Worker<'r> {
         Worker {
             detector: Detector::new(rules),
             matches: Vec::new(),
+            config_matches: Vec::new(),
             sender,
             stats: Stats::default(),
         }
@@ -90,6 +93,14 @@ impl<'r> Worker<'r> {
         self.stats.bytes += bytes.len() as u64;
         self.matches.clear();
         self.detector.scan(bytes, &mut self.matches);
+        if let Some(view) = super::config_view::build(path, bytes) {
+            view.scan(
+                &mut self.detector,
+                bytes,
+                &mut self.config_matches,
+                &mut self.matches,
+            );
+        }
         if self.matches.is_empty() {
             return;
         }

@@ -1,6 +1,7 @@
 //! Sources: where blobs come from. A source reads content and hands each blob
 //! (path + bytes) to a per-thread [`BlobVisitor`]; it never detects anything.
 
+pub mod config;
 pub mod fs;
 pub mod git;
 pub mod stdin;

@@ -1,0 +1,196 @@
+//! A second look at configuration files. The entries of a parsed
+//! configuration file ([`crate::source::config`]) whose key names a secret
+//! are written out one per line as `key = "value"`, scanned with the same
+//! detector, and each match is placed back where its secret sits in the
+//! file. Matches the raw scan already made at that place are not repeated.
+
+use std::ops::Range;
+
+use crate::detect::{Detector, Match};
+use crate::source::config::{self, Entry, Format};
+
+/// The synthesized text and where each of its lines came from.
+pub struct View {
+    /// One line per entry: `key = "value"` or an embedded code block.
+    pub text: String,
+    /// Byte range of each line's value (or code) in [`View::text`], in order.
+    values: Vec<Range<usize>>,
+}
+
+/// The format of a blob: by its path when it has one, else by a look at its
+/// first bytes (git blobs are scanned before their paths are known).
+fn format_of(path: Option<&str>, bytes: &[u8]) -> Option<Format> {
+    if let Some(path) = path {
+        return config::format_of(path);
+    }
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    let head = &bytes[start..bytes.len().min(start + 512)];
+    match head.first() {
+        Some(b'{') if memchr::memmem::find(head, b"\"nbformat\"").is_some() => {
+            Some(Format::Notebook)
+        }
+        Some(b'{' | b'[') => Some(Format::Json),
+        Some(b'<') => Some(Format::Xml),
+        _ if head.starts_with(b"apiVersion:") || head.starts_with(b"---") => Some(Format::Yaml),
+        _ => None,
+    }
+}
+
+/// Builds the view of `bytes` when it is a configuration file worth a second
+/// look: a known format, small enough, mentioning a secret word, parsing.
+pub fn build(path: Option<&str>, bytes: &[u8]) -> Option<View> {
+    let format = format_of(path, bytes)?;
+    if bytes.len() > config::MAX_PARSED_SIZE || !config::mentions_secret_words(bytes) {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let entries = config::entries(format, text).ok()?;
+    let mut view = View {
+        text: String::new(),
+        values: Vec::new(),
+    };
+    for entry in entries {
+        match entry {
+            Entry::KeyValue { key, value } => {
+                if !config::is_secret_key(&key) || value.contains(['\n', '\r']) {
+                    continue;
+                }
+                let quote = if value.contains('"') { '\'' } else { '"' };
+                view.text.push_str(&key);
+                view.text.push_str(": ");
+                view.text.push(quote);
+                let start = view.text.len();
+                view.text.push_str(&value);
+                view.values.push(start..view.text.len());
+                view.text.push(quote);
+                view.text.push('\n');
+            }
+            Entry::Code(code) => {
+                let start = view.text.len();
+                view.text.push_str(&code);
+                view.values.push(start..view.text.len());
+                view.text.push('\n');
+            }
+        }
+    }
+    (!view.values.is_empty()).then_some(view)
+}
+
+impl View {
+    /// Scans the view with `detector` and appends to `out` the matches it
+    /// finds, moved to their place in `bytes` (the file the view was built
+    /// from). Matches that cannot be placed, that lie outside a value, or
+    /// that overlap a match already in `out` are dropped.
+    pub fn scan(
+        &self,
+        detector: &mut Detector<'_>,
+        bytes: &[u8],
+        scratch: &mut Vec<Match>,
+        out: &mut Vec<Match>,
+    ) {
+        scratch.clear();
+        detector.scan(self.text.as_bytes(), scratch);
+        let raw = out.len();
+        for found in scratch.drain(..) {
+            let Some(value) = self.value_holding(&found.secret) else {
+                continue;
+            };
+            let Some(secret) = self.place_secret(bytes, value, &found.secret) else {
+                continue;
+            };
+            if out[..raw]
+                .iter()
+                .any(|m| m.secret.start < secret.end && secret.start < m.secret.end)
+            {
+                continue;
+            }
+            if out[raw..]
+                .iter()
+                .any(|m| m.rule == found.rule && m.secret == secret)
+            {
+                continue;
+            }
+            let parts = found
+                .parts
+                .iter()
+                .filter_map(|(name, range)| {
+                    let value = self.text.as_bytes().get(range.clone())?;
+                    Some((name.clone(), place(bytes, value)?))
+                })
+                .collect();
+            out.push(Match {
+                rule: found.rule,
+                secret,
+                confidence: found.confidence,
+                entropy: found.entropy,
+                parts,
+            });
+        }
+        out.sort_by_key(|m| (m.secret.start, m.secret.end, m.rule));
+    }
+
+    /// The value (range in the view) that holds `range`, if one does.
+    fn value_holding(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        let index = self.values.partition_point(|v| v.end < range.end);
+        self.values
+            .get(index)
+            .filter(|v| v.start <= range.start && range.end <= v.end)
+            .cloned()
+    }
+
+    /// Where the secret at `secret` (in the view, inside `value`) sits in
+    /// `bytes`: at the same offset in the value's first verbatim occurrence,
+    /// else at the secret's own first occurrence (values the file escapes).
+    fn place_secret(
+        &self,
+        bytes: &[u8],
+        value: Range<usize>,
+        secret: &Range<usize>,
+    ) -> Option<Range<usize>> {
+        let text = self.text.as_bytes();
+        if let Some(base) = place(bytes, &text[value.clone()]) {
+            let start = base.start + (secret.start - value.start);
+            return Some(start..start + secret.len());
+        }
+        place(bytes, &text[secret.clone()])
+    }
+}
+
+/// Where `needle` first occurs in `bytes`.
+fn place(bytes: &[u8], needle: &[u8]) -> Option<Range<usize>> {
+    if needle.is_empty() {
+        return None;
+    }
+    let start = memchr::memmem::find(bytes, needle)?;
+    Some(start..start + needle.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_secret_keys_and_code_make_lines() {
+        let yaml = b"env:\n  - name: DB_PASSWORD\n    value: v-1\n  - name: HOST\n    value: db\n";
+        let view = build(Some("deploy.yaml"), yaml);
+        let text = view.map(|v| v.text).unwrap_or_default();
+        assert_eq!(text, "DB_PASSWORD: \"v-1\"\n");
+    }
+
+    #[test]
+    fn files_without_secret_words_are_not_parsed() {
+        assert!(build(Some("a.json"), b"{\"name\": \"x\"}").is_none());
+        assert!(build(Some("a.rs"), b"let password = 1;").is_none());
+    }
+
+    #[test]
+    fn git_blobs_are_recognised_by_content() {
+        assert_eq!(format_of(None, b"  {\"a\": 1}"), Some(Format::Json));
+        assert_eq!(
+            format_of(None, b"<?xml version=\"1.0\"?>"),
+            Some(Format::Xml)
+        );
+        assert_eq!(format_of(None, b"apiVersion: v1\n"), Some(Format::Yaml));
+        assert_eq!(format_of(None, b"fn main() {}"), None);
+    }
+}

@@ -1,0 +1,176 @@
+//! Configuration files parsed for key context: JSON (with comments), YAML
+//! (every document), TOML, XML and Jupyter notebooks are read with their
+//! ecosystem's parsers into [`Entry`]s, so that a value is judged by the key
+//! that names it even when the raw text does not put the two side by side:
+//! `- name: DB_PASSWORD` / `value: ...` in a Kubernetes container, an ECS
+//! task's `{"name": ..., "value": ...}`, `<add key="SmtpPassword" value="..."/>`
+//! in a .NET `web.config`, `<password>` in Jenkins' `credentials.xml`, a YAML
+//! block scalar under `password: >-`.
+//!
+//! Parsing never replaces the raw scan: it adds to it. A file that does not
+//! parse is scanned as text only (the caller records nothing: broken config
+//! is common and not the user's problem here).
+
+mod json;
+mod keys;
+mod notebook;
+mod tree;
+mod xml;
+mod yaml;
+
+pub use keys::{is_secret_key, mentions_secret_words};
+
+/// Largest file parsed (bigger files get the raw scan only).
+pub const MAX_PARSED_SIZE: usize = 2 * 1024 * 1024;
+
+/// Longest value kept (longer values are left to the raw scan).
+pub const MAX_VALUE_LEN: usize = 4096;
+
+/// Most entries taken from one file.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// Deepest nesting walked (a 10k-deep document is not walked to the bottom).
+pub const MAX_DEPTH: usize = 64;
+
+/// A configuration format keyhound parses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON, also with `//` and `/* */` comments (`.json`, `.jsonc`, `.json5`-ish).
+    Json,
+    /// YAML, every document of a stream.
+    Yaml,
+    /// TOML.
+    Toml,
+    /// XML (`.xml`, `.config`, `.csproj`, Jenkins `credentials.xml`...).
+    Xml,
+    /// Jupyter notebook (`.ipynb`): the cells' source code.
+    Notebook,
+}
+
+/// What a configuration file holds that is worth a second look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A string value and the key that names it (for a `name`/`value` pair,
+    /// the name).
+    KeyValue {
+        /// The key, as written.
+        key: String,
+        /// The value, unescaped.
+        value: String,
+    },
+    /// Source code embedded in the file (a notebook cell).
+    Code(String),
+}
+
+/// Why a file could not be parsed.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// Not valid in its format.
+    #[error("not valid {format:?}: {message}")]
+    Invalid {
+        /// The format tried.
+        format: Format,
+        /// The parser's message.
+        message: String,
+    },
+}
+
+/// The format of a file, by its name; lock files and minified bundles are
+/// left to the raw scan (they are large and their keys are not secrets').
+pub fn format_of(path: &str) -> Option<Format> {
+    let name = path.rsplit(['/', '\\', '!']).next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".lock")
+        || lower.contains("-lock.")
+        || lower.contains(".lock.")
+        || lower.ends_with(".min.json")
+        || lower.ends_with(".map")
+    {
+        return None;
+    }
+    let extension = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match extension {
+        "json" | "jsonc" | "json5" | "tfstate" | "template" => Some(Format::Json),
+        "yaml" | "yml" => Some(Format::Yaml),
+        "toml" => Some(Format::Toml),
+        "xml" | "config" | "csproj" | "props" | "targets" | "pubxml" => Some(Format::Xml),
+        "ipynb" => Some(Format::Notebook),
+        _ => None,
+    }
+}
+
+/// The entries of `text` read as `format`, in document order, at most
+/// [`MAX_ENTRIES`].
+pub fn entries(format: Format, text: &str) -> Result<Vec<Entry>, ParseError> {
+    let mut out = Vec::new();
+    match format {
+        Format::Json => json::entries(text, &mut out)?,
+        Format::Yaml => yaml::entries(text, &mut out)?,
+        Format::Toml => toml_entries(text, &mut out)?,
+        Format::Xml => xml::entries(text, &mut out)?,
+        Format::Notebook => notebook::entries(text, &mut out)?,
+    }
+    out.truncate(MAX_ENTRIES);
+    Ok(out)
+}
+
+fn toml_entries(text: &str, out: &mut Vec<Entry>) -> Result<(), ParseError> {
+    let table: toml::Table = text
+        .parse()
+        .map_err(|err: toml::de::Error| ParseError::Invalid {
+            format: Format::Toml,
+            message: err.message().to_string(),
+        })?;
+    let value = serde_json::to_value(&table).map_err(|err| ParseError::Invalid {
+        format: Format::Toml,
+        message: err.to_string(),
+    })?;
+    tree::walk(&value, None, 0, out);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kv(key: &str, value: &str) -> Entry {
+        Entry::KeyValue {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn formats_by_name() {
+        assert_eq!(format_of("a/b/appsettings.json"), Some(Format::Json));
+        assert_eq!(format_of("values-prod.YAML"), Some(Format::Yaml));
+        assert_eq!(format_of("web.config"), Some(Format::Xml));
+        assert_eq!(format_of("x.jar!META-INF/pom.xml"), Some(Format::Xml));
+        assert_eq!(format_of("nb.ipynb"), Some(Format::Notebook));
+        assert_eq!(format_of("package-lock.json"), None);
+        assert_eq!(format_of("Cargo.lock"), None);
+        assert_eq!(format_of("pnpm-lock.yaml"), None);
+        assert_eq!(format_of("main.rs"), None);
+    }
+
+    #[test]
+    fn toml_tables_give_keys() {
+        let got =
+            entries(Format::Toml, "[db]\npassword = \"pw-1\"\nport = 5432\n").unwrap_or_default();
+        assert_eq!(got, vec![kv("password", "pw-1")]);
+    }
+
+    #[test]
+    fn broken_files_are_errors_not_panics() {
+        for format in [
+            Format::Json,
+            Format::Yaml,
+            Format::Toml,
+            Format::Xml,
+            Format::Notebook,
+        ] {
+            let result = entries(format, "{{{ [[[ <a <<: \"");
+            assert!(result.is_err(), "{format:?}");
+        }
+    }
+}

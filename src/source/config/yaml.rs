@@ -1,0 +1,59 @@
+//! YAML: every document of a stream (`---`), with serde-saphyr's budget
+//! against alias bombs.
+
+use serde_json::Value;
+
+use super::{Entry, Format, ParseError, tree};
+
+/// Adds the entries of every YAML document in `text` to `out`.
+pub fn entries(text: &str, out: &mut Vec<Entry>) -> Result<(), ParseError> {
+    let documents: Vec<Value> =
+        serde_saphyr::from_multiple(text).map_err(|err| ParseError::Invalid {
+            format: Format::Yaml,
+            message: first_line(&err.to_string()),
+        })?;
+    for document in &documents {
+        tree::walk(document, None, 0, out);
+    }
+    Ok(())
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or("").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_document_and_block_scalars() {
+        let text =
+            "a:\n  password: >-\n    folded-value\n---\nkind: Secret\nstringData:\n  token: t-1\n";
+        let mut out = Vec::new();
+        assert!(entries(text, &mut out).is_ok());
+        let keys: Vec<_> = out
+            .iter()
+            .filter_map(|e| match e {
+                Entry::KeyValue { key, value } => Some((key.as_str(), value.as_str())),
+                Entry::Code(_) => None,
+            })
+            .collect();
+        assert!(keys.contains(&("password", "folded-value")), "{keys:?}");
+        assert!(keys.contains(&("token", "t-1")), "{keys:?}");
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let mut out = Vec::new();
+        let _ = entries(&text, &mut out);
+        assert!(out.len() <= super::super::MAX_ENTRIES);
+    }
+}
