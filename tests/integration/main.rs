@@ -21,6 +21,7 @@ mod markdown;
 mod multipart;
 mod output;
 mod precommit;
+mod readme_docs;
 mod redaction;
 mod report_schema;
 mod rules;
