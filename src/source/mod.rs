@@ -4,6 +4,7 @@
 pub mod fs;
 pub mod git;
 pub mod stdin;
+pub mod stores;
 
 /// Receives what a source produces. One visitor per worker thread, so no locks.
 pub trait BlobVisitor {
