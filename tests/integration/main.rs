@@ -26,4 +26,5 @@ mod rules;
 mod sarif;
 mod skips;
 mod snapshot;
+mod stores;
 mod suppress;

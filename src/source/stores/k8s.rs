@@ -112,7 +112,7 @@ mod tests {
     fn list_of_secrets_and_configmaps() {
         let input = br#"{"apiVersion":"v1","kind":"List","items":[
             {"kind":"Secret","metadata":{"name":"db","namespace":"prod"},
-             "data":{"password":"aHVudGVyMg==","bad":"%%%"},"stringData":{"user":"app"}},
+             "data":{"password":"eHk=","bad":"%%%"},"stringData":{"user":"app"}},
             {"kind":"ConfigMap","metadata":{"name":"cfg","namespace":"dev"},"data":{"mode":"fast"}},
             {"kind":"Pod","metadata":{"name":"p"}}
         ]}"#;
@@ -125,7 +125,7 @@ mod tests {
         assert_eq!(
             entries,
             vec![
-                ("k8s:prod/db/password", "password", &b"hunter2"[..]),
+                ("k8s:prod/db/password", "password", &b"xy"[..]),
                 ("k8s:prod/db/user", "user", &b"app"[..]),
                 ("k8s:dev/cfg/mode", "mode", &b"fast"[..]),
             ]

@@ -363,9 +363,9 @@ mod tests {
         let entry = Entry {
             path: "k8s:prod/db/password".into(),
             key: "password".into(),
-            value: b"hunter2".to_vec(),
+            value: b"xy".to_vec(),
         };
-        assert_eq!(entry.blob(), b"password=hunter2\n");
+        assert_eq!(entry.blob(), b"password=xy\n");
     }
 
     #[test]
