@@ -384,6 +384,59 @@ mod tests {
         ));
     }
 
+    /// Records what a store hands to its visitor.
+    #[derive(Default)]
+    struct Recorder {
+        events: Vec<String>,
+    }
+
+    impl BlobVisitor for Recorder {
+        fn blob(&mut self, path: &str, bytes: &[u8]) {
+            let text = String::from_utf8_lossy(bytes);
+            self.events.push(format!("blob {path} {text:?}"));
+        }
+        fn skipped(&mut self, path: &str, reason: SkipReason) {
+            self.events.push(format!("skipped {path} {reason:?}"));
+        }
+        fn error(&mut self, path: &str, message: String) {
+            self.events.push(format!("error {path} {message}"));
+        }
+    }
+
+    #[test]
+    fn scan_reader_hands_entries_problems_and_skips_to_the_visitor() {
+        let input =
+            br#"[{"key":"a","value":"eHk="},{"key":"b","value":"AAE="},{"key":"c","value":"?"}]"#;
+        let mut recorder = Recorder::default();
+        let result = scan_reader(
+            &input[..],
+            StoreKind::Consul,
+            &ReadOptions::default(),
+            &mut recorder,
+        );
+        assert!(result.is_ok());
+        assert_eq!(
+            recorder.events,
+            vec![
+                "error consul:c consul:c: invalid base64 in `value`: Invalid symbol 63, offset 0."
+                    .to_string(),
+                "blob consul:a \"a=xy\\n\"".to_string(),
+                "skipped consul:b Binary".to_string(),
+            ]
+        );
+
+        let mut recorder = Recorder::default();
+        let small = ReadOptions {
+            max_file_size: 10,
+            scan_binary: false,
+        };
+        assert!(scan_reader(&input[..], StoreKind::Consul, &small, &mut recorder).is_ok());
+        assert_eq!(
+            recorder.events,
+            vec!["skipped <stdin> TooLarge".to_string()]
+        );
+    }
+
     #[test]
     fn base64_padding_is_optional() {
         assert_eq!(decode_base64("v", "aGk="), Ok(b"hi".to_vec()));
