@@ -12,6 +12,7 @@ use keyhound::rules::{Confidence, RuleSet, Severity};
 use keyhound::scan::{GitMode, GitScanOptions, ScanOutcome, Target};
 use keyhound::source::ReadOptions;
 use keyhound::source::fs::WalkOptions;
+use keyhound::source::stores::StoreKind;
 
 use super::{ColorChoice, EXIT_CLEAN, EXIT_FINDINGS};
 
@@ -20,9 +21,17 @@ const MAX_WARNINGS: usize = 20;
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan; `-` reads standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files or directories to scan; `-` reads standard input [default: `.`,
+    /// none with --stdin].
+    #[arg(value_name = "PATH")]
     paths: Vec<String>,
+    /// Read standard input (same as the PATH `-`).
+    #[arg(long)]
+    stdin: bool,
+    /// Standard input is an exported config store (needs --stdin): each
+    /// entry is scanned on its own and reported as e.g. `k8s:NAMESPACE/NAME/KEY`.
+    #[arg(long, value_enum, value_name = "KIND")]
+    store: Option<StoreArg>,
     /// Output format: findings (text, json, jsonl, sarif) or the identity
     /// inventory (inventory = JSON, csv, html; `keyhound inventory` prints a table).
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
@@ -120,6 +129,70 @@ fn parse_date(text: &str) -> Result<i64, String> {
     gix::date::parse(text, Some(gix::date::Zoned::now()))
         .map(|time| time.seconds)
         .map_err(|err| format!("invalid date {text:?}: {err}"))
+}
+
+/// Exported config stores `--store` reads from standard input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StoreArg {
+    /// `kubectl get secrets -A -o json`
+    K8s,
+    /// `consul kv export`
+    Consul,
+    /// `etcdctl get "" --prefix -w json`
+    Etcd,
+    /// `vault kv get -format=json PATH`
+    Vault,
+    /// `aws ssm get-parameters-by-path --with-decryption --path PATH`
+    Ssm,
+    /// `env` or `printenv`
+    Env,
+    /// `docker inspect CONTAINER...`
+    Docker,
+}
+
+impl From<StoreArg> for StoreKind {
+    fn from(value: StoreArg) -> Self {
+        match value {
+            StoreArg::K8s => StoreKind::K8s,
+            StoreArg::Consul => StoreKind::Consul,
+            StoreArg::Etcd => StoreKind::Etcd,
+            StoreArg::Vault => StoreKind::Vault,
+            StoreArg::Ssm => StoreKind::Ssm,
+            StoreArg::Env => StoreKind::Env,
+            StoreArg::Docker => StoreKind::Docker,
+        }
+    }
+}
+
+impl ScanArgs {
+    /// The PATHs as given, else `.` (unless --stdin reads standard input).
+    fn roots(&self) -> Vec<String> {
+        if self.paths.is_empty() && !self.stdin {
+            vec![".".to_string()]
+        } else {
+            self.paths.clone()
+        }
+    }
+
+    /// What to scan: the roots, standard input once (as the --store export
+    /// when given).
+    fn targets(&self, roots: &[String]) -> Result<Vec<Target>> {
+        let mut targets: Vec<Target> = roots
+            .iter()
+            .filter(|p| *p != "-")
+            .map(|p| Target::Path(PathBuf::from(p)))
+            .collect();
+        let stdin = self.stdin || roots.iter().any(|p| p == "-");
+        match (self.store, stdin) {
+            (Some(kind), true) => targets.push(Target::Store(kind.into())),
+            (Some(_), false) => {
+                anyhow::bail!("--store reads standard input: add --stdin (or the PATH `-`)")
+            }
+            (None, true) => targets.push(Target::Stdin),
+            (None, false) => {}
+        }
+        Ok(targets)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -310,9 +383,10 @@ pub fn create_baseline(args: ScanArgs) -> Result<u8> {
 /// Loads the project, scans, filters by confidence, applies suppressions
 /// (`baseline` among them) and builds the inventory.
 fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, RuleSet)> {
+    let roots = args.roots();
     let project = super::project::load(
         &super::project::ProjectFlags {
-            roots: &args.paths,
+            roots: &roots,
             config: args.config.as_deref(),
             no_config: args.no_config,
             rule_files: &args.rules,
@@ -330,17 +404,7 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, R
         .map(Confidence::from)
         .or(project.min_confidence)
         .unwrap_or(Confidence::Low);
-    let targets: Vec<Target> = args
-        .paths
-        .iter()
-        .map(|p| {
-            if p == "-" {
-                Target::Stdin
-            } else {
-                Target::Path(PathBuf::from(p))
-            }
-        })
-        .collect();
+    let targets = args.targets(&roots)?;
     let options = WalkOptions {
         read: ReadOptions {
             max_file_size,
@@ -361,10 +425,13 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, R
     };
     let mut outcome = match git_mode {
         Some(mode) => {
-            if targets.contains(&Target::Stdin) {
+            if targets
+                .iter()
+                .any(|t| matches!(t, Target::Stdin | Target::Store(_)))
+            {
                 anyhow::bail!("`-` (standard input) cannot be combined with git scans");
             }
-            let repos: Vec<PathBuf> = args.paths.iter().map(PathBuf::from).collect();
+            let repos: Vec<PathBuf> = roots.iter().map(PathBuf::from).collect();
             let git_options = GitScanOptions {
                 mode,
                 branch: args.branch.clone(),

@@ -124,4 +124,15 @@ mod tests {
         assert!(of_path("src/product/settings.py").is_empty());
         assert_eq!(of_path("README.md"), vec![Example]);
     }
+
+    #[test]
+    fn environments_from_config_store_paths() {
+        assert_eq!(of_path("k8s:prod/db-creds/password"), vec![Prod]);
+        assert_eq!(
+            of_path("k8s:payments-staging/billing/stripe"),
+            vec![Staging]
+        );
+        assert_eq!(of_path("ssm:/dev/api/token"), vec![Dev]);
+        assert!(of_path("k8s:default/db-creds/password").is_empty());
+    }
 }

@@ -35,6 +35,8 @@ pub enum Target {
     Path(PathBuf),
     /// Standard input (`-` on the command line).
     Stdin,
+    /// Standard input holding an exported config store (`--stdin --store KIND`).
+    Store(source::stores::StoreKind),
 }
 
 /// Why a scan could not start.
@@ -46,6 +48,9 @@ pub enum ScanError {
     /// A repository could not be opened or read.
     #[error(transparent)]
     Git(#[from] crate::source::git::GitError),
+    /// Standard input is not an export of the store asked for.
+    #[error(transparent)]
+    Store(#[from] crate::source::stores::StoreError),
     /// The worker thread pool could not be started.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
@@ -168,6 +173,7 @@ pub fn scan(
     let mut paths = Vec::new();
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut stdin = false;
+    let mut store = None;
     for target in targets {
         match target {
             Target::Path(path) => {
@@ -182,6 +188,7 @@ pub fn scan(
                 }
             }
             Target::Stdin => stdin = true,
+            Target::Store(kind) => store = Some(*kind),
         }
     }
     let owner_files: Vec<OwnerFile> = paths
@@ -191,6 +198,7 @@ pub fn scan(
         .collect();
     let (sender, receiver) = mpsc::channel::<Event>();
     let mut collector = Collector::new(rules);
+    let mut store_result = Ok(());
     std::thread::scope(|scope| {
         let walker_sender = sender.clone();
         scope.spawn(move || {
@@ -202,11 +210,17 @@ pub fn scan(
             let mut worker = Worker::new(rules, sender.clone());
             source::stdin::scan_reader(std::io::stdin().lock(), &options.read, &mut worker);
         }
+        if let Some(kind) = store {
+            let mut worker = Worker::new(rules, sender.clone());
+            let stdin = std::io::stdin().lock();
+            store_result = source::stores::scan_reader(stdin, kind, &options.read, &mut worker);
+        }
         drop(sender);
         for event in receiver {
             collector.add(event);
         }
     });
+    store_result?;
     let mut outcome = collector.finish();
     outcome.owner_files = owner_files;
     outcome.stats.elapsed_ms = started.elapsed().as_millis() as u64;

@@ -5,6 +5,7 @@ pub mod config;
 pub mod fs;
 pub mod git;
 pub mod stdin;
+pub mod stores;
 
 /// Receives what a source produces. One visitor per worker thread, so no locks.
 pub trait BlobVisitor {

@@ -28,4 +28,5 @@ mod rules;
 mod sarif;
 mod skips;
 mod snapshot;
+mod stores;
 mod suppress;
