@@ -45,7 +45,10 @@ pub fn inflate<R: Read>(
         out.resize(start + CHUNK, 0);
         let read = match reader.read(&mut out[start..]) {
             Ok(n) => n,
-            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => 0,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {
+                out.truncate(start);
+                continue;
+            }
             Err(err) => return Inflated::Failed(err),
         };
         out.truncate(start + read);

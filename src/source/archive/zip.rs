@@ -25,7 +25,17 @@ pub(super) fn scan(walk: &mut Walk<'_>, path: &str, bytes: &[u8], depth: usize) 
         if walk.exhausted() {
             return;
         }
-        let entry = match archive.by_index_raw(index) {
+        let entry = archive.by_index_raw(index);
+        if entry.as_ref().is_ok_and(|e| !e.is_file()) {
+            continue;
+        }
+        // Unreadable entries count too, so a broken archive cannot flood
+        // the report with more than `max_entries` errors.
+        entries += 1;
+        if entries > walk.limits.max_entries {
+            return walk.too_many_entries(path);
+        }
+        let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
                 walk.visitor.error(
@@ -35,13 +45,6 @@ pub(super) fn scan(walk: &mut Walk<'_>, path: &str, bytes: &[u8], depth: usize) 
                 continue;
             }
         };
-        if !entry.is_file() {
-            continue;
-        }
-        entries += 1;
-        if entries > walk.limits.max_entries {
-            return walk.too_many_entries(path);
-        }
         let name = join(path, &String::from_utf8_lossy(entry.name_raw()));
         let method = entry.compression();
         let encrypted = entry.encrypted();
