@@ -11,6 +11,7 @@ use keyhound::report::{self, Format, ReportOptions};
 use keyhound::rules::{Confidence, RuleSet, Severity};
 use keyhound::scan::{GitMode, GitScanOptions, ScanOutcome, Target};
 use keyhound::source::ReadOptions;
+use keyhound::source::archive::ArchiveLimits;
 use keyhound::source::fs::WalkOptions;
 use keyhound::source::stores::StoreKind;
 
@@ -55,6 +56,14 @@ pub struct ScanArgs {
     /// Scan files that look binary (NUL byte in the first 8 KiB).
     #[arg(long)]
     scan_binary: bool,
+    /// Do not open archives (zip/jar/war/whl/apk/docx, tar, tar.gz, .gz,
+    /// docker save images); they are then treated as binary files.
+    #[arg(long)]
+    no_archives: bool,
+    /// Decompress at most SIZE per top-level archive, nested ones included
+    /// (bytes, or with K/M/G, KiB/MiB/GiB suffix) [default: 256MiB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    archive_max_bytes: Option<u64>,
     /// Honour .gitignore/.ignore files (off by default: ignored .env files leak too).
     #[arg(long)]
     respect_gitignore: bool,
@@ -409,6 +418,7 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, R
         read: ReadOptions {
             max_file_size,
             scan_binary: args.scan_binary,
+            archives: archive_limits(args),
         },
         respect_gitignore: args.respect_gitignore,
         follow_symlinks: args.follow_symlinks,
@@ -470,6 +480,15 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, R
     Ok((outcome, rules))
 }
 
+/// Archive limits from `--no-archives` and `--archive-max-bytes`.
+fn archive_limits(args: &ScanArgs) -> Option<ArchiveLimits> {
+    let defaults = ArchiveLimits::default();
+    (!args.no_archives).then(|| ArchiveLimits {
+        max_total_bytes: args.archive_max_bytes.unwrap_or(defaults.max_total_bytes),
+        ..defaults
+    })
+}
+
 /// Default of `--max-file-size`.
 const DEFAULT_MAX_FILE_SIZE: u64 = 25 << 20;
 
@@ -504,13 +523,14 @@ fn warn(outcome: &ScanOutcome, limit: u64) {
     }
     for skipped in outcome.skipped.iter().take(MAX_WARNINGS) {
         eprintln!(
-            "keyhound: note: skipped {}: larger than --max-file-size ({limit} bytes)",
-            skipped.path
+            "keyhound: note: skipped {}: {}",
+            skipped.path,
+            skipped.reason.describe(limit)
         );
     }
     if outcome.skipped.len() > MAX_WARNINGS {
         eprintln!(
-            "keyhound: note: ... and {} more files over the size limit",
+            "keyhound: note: ... and {} more files over the size or archive limits",
             outcome.skipped.len() - MAX_WARNINGS
         );
     }

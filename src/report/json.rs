@@ -26,7 +26,7 @@ pub struct JsonReport<'a> {
     pub findings: Vec<FindingView<'a>>,
     /// Read errors.
     pub errors: &'a [ScanIssue],
-    /// Files skipped for size.
+    /// Files skipped for size, and archive limits hit.
     pub skipped: &'a [Skipped],
     /// Git repositories scanned (empty for filesystem scans).
     pub repositories: &'a [RepositoryInfo],

@@ -36,7 +36,7 @@ impl<'r> Collector<'r> {
                 self.add_blob(&matches, &[(path, None)]);
             }
             Event::Skipped(skipped) => {
-                if skipped.reason == SkipReason::TooLarge {
+                if skipped.reason != SkipReason::Binary {
                     self.outcome.skipped.push(skipped);
                 }
             }

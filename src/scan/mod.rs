@@ -109,7 +109,8 @@ pub struct ScanOutcome {
     pub stats: Stats,
     /// Read errors (sorted by path).
     pub errors: Vec<ScanIssue>,
-    /// Files over the size limit (sorted by path); binary skips are only counted.
+    /// Files over the size limit and archive limits hit (sorted by path);
+    /// binary skips are only counted.
     pub skipped: Vec<Skipped>,
     /// Git repositories scanned (sorted by name).
     pub repositories: Vec<crate::source::git::RepositoryInfo>,

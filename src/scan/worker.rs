@@ -162,6 +162,7 @@ impl BlobVisitor for Worker<'_> {
         match reason {
             SkipReason::Binary => self.stats.skipped_binary += 1,
             SkipReason::TooLarge => self.stats.skipped_large += 1,
+            SkipReason::ArchiveTooDeep | SkipReason::ArchiveBomb | SkipReason::ArchiveLimit => {}
         }
         self.send(Event::Skipped(Skipped {
             path: path.to_string(),

@@ -4,13 +4,13 @@
 //! unless asked; large files are memory-mapped.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use ignore::{WalkBuilder, WalkState};
 use memmap2::Mmap;
 
-use super::{BlobVisitor, ReadOptions, SkipReason, looks_binary};
+use super::{BlobVisitor, ReadOptions, SkipReason, archive, looks_binary};
 
 /// Files at least this large are memory-mapped instead of read.
 const MMAP_THRESHOLD: u64 = 4 * 1024 * 1024;
@@ -97,7 +97,7 @@ pub fn read_file(
         Ok(meta) => meta.len(),
         Err(err) => return fail(visitor, err),
     };
-    if len > options.max_file_size {
+    if len > options.max_file_size && !big_archive(&file, len, options) {
         return visitor.skipped(&shown, SkipReason::TooLarge);
     }
     if len >= MMAP_THRESHOLD {
@@ -110,18 +110,45 @@ pub fn read_file(
         }
     }
     buffer.clear();
-    let limit = options.max_file_size.saturating_add(1);
+    let limit = options.max_file_size.max(len).saturating_add(1);
     if let Err(err) = file.take(limit).read_to_end(buffer) {
         return fail(visitor, err);
-    }
-    if buffer.len() as u64 > options.max_file_size {
-        return visitor.skipped(&shown, SkipReason::TooLarge);
     }
     hand_over(&shown, buffer, options, visitor);
 }
 
+/// The archive format of `bytes` when archives are opened (a look at the
+/// first bytes only, so trees without archives do not slow down).
+fn archive_kind(bytes: &[u8], options: &ReadOptions) -> Option<archive::ArchiveKind> {
+    options.archives.as_ref()?;
+    archive::detect(bytes)
+}
+
+/// True when a file over `--max-file-size` is an archive small enough to be
+/// opened anyway (its entries are held to the size limit one by one).
+fn big_archive(file: &File, len: u64, options: &ReadOptions) -> bool {
+    let Some(limits) = &options.archives else {
+        return false;
+    };
+    if len > limits.max_total_bytes {
+        return false;
+    }
+    let mut head = Vec::with_capacity(archive::SNIFF_LEN);
+    let mut reader: &File = file;
+    let read = reader
+        .by_ref()
+        .take(archive::SNIFF_LEN as u64)
+        .read_to_end(&mut head);
+    let rewound = reader.seek(SeekFrom::Start(0));
+    read.is_ok() && rewound.is_ok() && archive::detect(&head).is_some()
+}
+
 fn hand_over(path: &str, bytes: &[u8], options: &ReadOptions, visitor: &mut dyn BlobVisitor) {
-    if !options.scan_binary && looks_binary(bytes) {
+    if let (Some(kind), Some(limits)) = (archive_kind(bytes, options), &options.archives) {
+        archive::scan(path, kind, bytes, options, limits, visitor);
+    } else if bytes.len() as u64 > options.max_file_size {
+        visitor.skipped(path, SkipReason::TooLarge);
+    } else if !options.scan_binary && looks_binary(bytes) {
         visitor.skipped(path, SkipReason::Binary);
     } else {
         visitor.blob(path, bytes);

@@ -1,6 +1,7 @@
 //! Sources: where blobs come from. A source reads content and hands each blob
 //! (path + bytes) to a per-thread [`BlobVisitor`]; it never detects anything.
 
+pub mod archive;
 pub mod config;
 pub mod fs;
 pub mod git;
@@ -25,6 +26,29 @@ pub enum SkipReason {
     Binary,
     /// Larger than `--max-file-size`.
     TooLarge,
+    /// An archive nested deeper than the archive depth limit.
+    ArchiveTooDeep,
+    /// An archive entry whose compression ratio looks like a decompression bomb.
+    ArchiveBomb,
+    /// The rest of an archive: its entry count or decompressed-bytes budget ran out.
+    ArchiveLimit,
+}
+
+impl SkipReason {
+    /// Why, in words, for warnings (`limit` is `--max-file-size`).
+    pub fn describe(self, limit: u64) -> String {
+        match self {
+            SkipReason::Binary => "looks binary".to_string(),
+            SkipReason::TooLarge => format!("larger than --max-file-size ({limit} bytes)"),
+            SkipReason::ArchiveTooDeep => "archive nested too deep, not opened".to_string(),
+            SkipReason::ArchiveBomb => {
+                "compression ratio of a decompression bomb, not read further".to_string()
+            }
+            SkipReason::ArchiveLimit => {
+                "archive entry or size limit reached, the rest not read".to_string()
+            }
+        }
+    }
 }
 
 /// Options shared by the file-reading sources.
@@ -34,6 +58,10 @@ pub struct ReadOptions {
     pub max_file_size: u64,
     /// Scan files that look binary.
     pub scan_binary: bool,
+    /// Open archives (zip, tar, gzip, image tarballs) within these limits;
+    /// `None` treats them as plain files. Only the filesystem source opens
+    /// archives: blobs of git history never are (see docs/ARCHIVES.md).
+    pub archives: Option<archive::ArchiveLimits>,
 }
 
 impl Default for ReadOptions {
@@ -41,6 +69,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_file_size: 25 * 1024 * 1024,
             scan_binary: false,
+            archives: Some(archive::ArchiveLimits::default()),
         }
     }
 }

@@ -9,6 +9,7 @@
 mod common;
 
 mod action;
+mod archive;
 mod cli;
 mod completions;
 mod config_files;

@@ -428,7 +428,7 @@ mod tests {
         let mut recorder = Recorder::default();
         let small = ReadOptions {
             max_file_size: 10,
-            scan_binary: false,
+            ..ReadOptions::default()
         };
         assert!(scan_reader(&input[..], StoreKind::Consul, &small, &mut recorder).is_ok());
         assert_eq!(
