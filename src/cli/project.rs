@@ -109,17 +109,18 @@ pub fn load(
         let origin = path.display().to_string();
         extra.extend(translated.rules.into_iter().map(|r| (origin.clone(), r)));
         allowlist_specs.extend(translated.allowlists);
-        notes.extend(
-            translated
-                .notes
-                .into_iter()
-                .map(|n| format!("{}: {n}", path.display())),
-        );
+        // The translator's notes already name the file (and the rule).
+        notes.extend(translated.notes);
     }
     let mut rule_files: Vec<&Path> = project.rule_files.iter().map(PathBuf::as_path).collect();
     rule_files.extend(flags.rule_files.iter().map(PathBuf::as_path));
     let rules = RuleSet::load_with(&rule_files, &extra, &project.disabled_rules)
         .context("cannot load rules")?;
+    for id in rules.unknown_disabled() {
+        notes.push(format!(
+            "{PROJECT_CONFIG}: disabled_rules names {id:?}, which is no rule (see `keyhound rules list`); ignored"
+        ));
+    }
     let allowlists = allowlist_specs
         .iter()
         .map(Allowlist::new)
@@ -151,6 +152,12 @@ pub fn load(
     if let Some(path) = found(GITLEAKS_IGNORE) {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
+        for (line, entry) in gitleaksignore::invalid_lines(&text) {
+            notes.push(format!(
+                "{}:{line}: {entry:?} is not a .gitleaksignore entry (a gitleaks fingerprint: [COMMIT:]PATH:RULE:LINE); ignored",
+                path.display()
+            ));
+        }
         suppressions.gitleaks_ignore = gitleaksignore::parse(&text);
     }
     let max_file_size = project

@@ -65,14 +65,14 @@ impl Suppressions {
 
     /// `path` relative to the scan root it starts with (and without `./`).
     fn relative<'a>(&self, path: &'a str) -> &'a str {
+        // `./src`, `src` and `src/` are one root, whichever way the path is written.
+        let path = path.trim_start_matches("./");
         let stripped = self
             .roots
             .iter()
+            .map(|root| root.trim_start_matches("./").trim_end_matches('/'))
             .filter(|root| !root.is_empty() && *root != ".")
-            .find_map(|root| {
-                path.strip_prefix(root.trim_end_matches('/'))
-                    .filter(|rest| rest.starts_with('/'))
-            })
+            .find_map(|root| path.strip_prefix(root).filter(|rest| rest.starts_with('/')))
             .unwrap_or(path);
         stripped.trim_start_matches("./").trim_start_matches('/')
     }

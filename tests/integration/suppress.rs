@@ -250,3 +250,32 @@ fn fail_on_and_exit_code_allow_warn_only_rollouts() {
         .expect_code(EXIT_CLEAN);
     tree.run(&["scan", ".", "--exit-code", "3"]).expect_code(3);
 }
+
+#[test]
+fn allowlist_paths_match_however_the_root_is_written_and_mistakes_are_noted() {
+    let tree = Tree::new();
+    let stripe = FakeSecrets::new(811).stripe_live();
+    tree.write("src/gen/a.env", format!("KEY={stripe}\n"));
+    tree.write(
+        ".keyhound.toml",
+        "disabled_rules = [\"no.such-rule\"]\n[[allowlist]]\npaths = [\"gen/\"]\n",
+    );
+    tree.write(".gitleaksignore", "not an entry\n");
+    for root in ["src", "src/", "./src"] {
+        let run = tree.run(&["scan", root, "-f", "json"]);
+        run.expect_code(EXIT_CLEAN);
+        assert_eq!(run.json()["stats"]["suppressed"], 1, "{root}");
+        assert!(
+            run.stderr
+                .contains("disabled_rules names \"no.such-rule\", which is no rule"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains(":1: \"not an entry\" is not a .gitleaksignore entry"),
+            "{}",
+            run.stderr
+        );
+    }
+}
