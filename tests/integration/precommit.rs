@@ -50,22 +50,23 @@ fn find_or_install_pre_commit() -> Result<PathBuf, String> {
     if !succeeded(&python, &["--version"]) {
         return Err("python3 is not installed".into());
     }
-    // Build in a private directory, then move into place (concurrent runs).
-    let staging = venv.with_file_name(format!("pre-commit-venv.{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
+    // Built where it stays: a virtual environment cannot be moved (its
+    // scripts' `#!` lines name the directory it was made in). One test
+    // process asks once (the OnceLock above); a broken leftover is replaced.
+    let _ = fs::remove_dir_all(&venv);
     let venv_made = Process::new(&python)
         .args(["-m", "venv"])
-        .arg(&staging)
+        .arg(&venv)
         .output()
         .map_err(|err| format!("python3 -m venv: {err}"))?;
     if !venv_made.status.success() {
-        let _ = fs::remove_dir_all(&staging);
+        let _ = fs::remove_dir_all(&venv);
         return Err(format!(
             "python3 -m venv failed: {}",
             String::from_utf8_lossy(&venv_made.stderr).trim()
         ));
     }
-    let pip = Process::new(bin(&staging, "python"))
+    let pip = Process::new(bin(&venv, "python"))
         .args([
             "-m",
             "pip",
@@ -81,19 +82,11 @@ fn find_or_install_pre_commit() -> Result<PathBuf, String> {
         .output()
         .map_err(|err| format!("pip: {err}"))?;
     if !pip.status.success() {
-        let _ = fs::remove_dir_all(&staging);
+        let _ = fs::remove_dir_all(&venv);
         return Err(format!(
             "pip install pre-commit failed (no network?): {}",
             String::from_utf8_lossy(&pip.stderr).trim()
         ));
-    }
-    if fs::rename(&staging, &venv).is_err() {
-        // Another run won the race (or a stale one is in the way): use ours.
-        if succeeded(&bin(&venv, "pre-commit"), &["--version"]) {
-            let _ = fs::remove_dir_all(&staging);
-            return Ok(bin(&venv, "pre-commit"));
-        }
-        return Ok(bin(&staging, "pre-commit"));
     }
     Ok(bin(&venv, "pre-commit"))
 }
