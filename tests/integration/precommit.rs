@@ -124,21 +124,9 @@ fn run_with(
         .env("GIT_COMMITTER_EMAIL", "committer@example.test")
         .env("PRE_COMMIT_HOME", home.join("pre-commit-cache"))
         .env("PRE_COMMIT_COLOR", "never")
-        .env("NO_COLOR", "1");
-    // On a loaded machine a just-written executable (pre-commit's venv
-    // scripts, the hook) can still be busy for a moment (ETXTBSY): retry.
-    let mut attempt = 0;
-    loop {
-        match cmd.output() {
-            Ok(output) => return output,
-            Err(err) if attempt < 5 => {
-                eprintln!("{} did not start ({err}); retrying", program.display());
-                attempt += 1;
-                std::thread::sleep(std::time::Duration::from_millis(200 << attempt));
-            }
-            Err(err) => panic!("{} runs: {err}", program.display()),
-        }
-    }
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap_or_else(|err| panic!("{} runs: {err}", program.display()))
 }
 
 fn text(output: &Output) -> String {
