@@ -46,6 +46,10 @@ pub struct ScanArgs {
     /// Scan files that look binary (NUL byte in the first 8 KiB).
     #[arg(long)]
     scan_binary: bool,
+    /// Decode base64, hex and percent-encoded tokens this many levels deep
+    /// and scan the decoded text (0 = off).
+    #[arg(long, value_name = "N", default_value_t = keyhound::decode::DEFAULT_DEPTH)]
+    decode_depth: usize,
     /// Honour .gitignore/.ignore files (off by default: ignored .env files leak too).
     #[arg(long)]
     respect_gitignore: bool,
@@ -345,6 +349,7 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, R
         read: ReadOptions {
             max_file_size,
             scan_binary: args.scan_binary,
+            decode: keyhound::decode::Limits::with_depth(args.decode_depth),
         },
         respect_gitignore: args.respect_gitignore,
         follow_symlinks: args.follow_symlinks,

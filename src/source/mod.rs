@@ -32,6 +32,8 @@ pub struct ReadOptions {
     pub max_file_size: u64,
     /// Scan files that look binary.
     pub scan_binary: bool,
+    /// Limits of decoding encoded tokens (`--decode-depth`).
+    pub decode: crate::decode::Limits,
 }
 
 impl Default for ReadOptions {
@@ -39,6 +41,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_file_size: 25 * 1024 * 1024,
             scan_binary: false,
+            decode: crate::decode::Limits::DEFAULT,
         }
     }
 }
