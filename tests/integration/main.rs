@@ -11,6 +11,7 @@ mod common;
 mod action;
 mod cli;
 mod completions;
+mod decode;
 mod formats;
 mod generic;
 mod git;
