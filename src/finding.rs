@@ -99,6 +99,11 @@ pub struct Location {
     /// `[production]` in an INI file), when the secret sits in a section.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
+    /// For a secret found by decoding: the encodings of the token at this
+    /// location, outermost first (`["base64"]`, `["percent", "base64"]`);
+    /// the line and column span is the encoded token's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub encoding: Vec<String>,
     /// Where git history has this blob at this path (git sources only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub git: Option<GitProvenance>,

@@ -11,6 +11,7 @@
 //! ```
 //!
 //! - [`rules`]: rule schema, built-in pack, compilation, `rules check`.
+//! - [`decode`]: finds base64, hex and percent-encoded tokens and decodes them.
 //! - [`detect`]: the per-thread [`detect::Detector`]: bytes in, matches out.
 //! - [`source`]: where blobs come from; never detects.
 //! - [`scan`]: drives a source with detecting workers and collects findings.
@@ -20,6 +21,7 @@
 //! - [`suppress`]: baselines, ignore files, inline allows, allowlists, project config.
 //! - [`report`]: output formats; never sees a regex.
 
+pub mod decode;
 pub mod detect;
 pub mod finding;
 pub mod inventory;

@@ -64,6 +64,10 @@ pub struct ScanArgs {
     /// (bytes, or with K/M/G, KiB/MiB/GiB suffix) [default: 256MiB].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     archive_max_bytes: Option<u64>,
+    /// Decode base64, hex and percent-encoded tokens this many levels deep
+    /// and scan the decoded text (0 = off).
+    #[arg(long, value_name = "N", default_value_t = keyhound::decode::DEFAULT_DEPTH)]
+    decode_depth: usize,
     /// Honour .gitignore/.ignore files (off by default: ignored .env files leak too).
     #[arg(long)]
     respect_gitignore: bool,
@@ -419,6 +423,7 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, R
             max_file_size,
             scan_binary: args.scan_binary,
             archives: archive_limits(args),
+            decode: keyhound::decode::Limits::with_depth(args.decode_depth),
         },
         respect_gitignore: args.respect_gitignore,
         follow_symlinks: args.follow_symlinks,

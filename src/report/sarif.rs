@@ -241,6 +241,9 @@ fn result(
         properties.insert("identityKind".to_string(), identity.kind.as_str().into());
         properties.insert("riskScore".to_string(), identity.risk.score.into());
     }
+    if !location.encoding.is_empty() {
+        properties.insert("encoding".to_string(), location.encoding.clone().into());
+    }
     if let Some(git) = &location.git {
         properties.insert("repository".to_string(), git.repository.clone().into());
         if !git.commit.is_empty() {

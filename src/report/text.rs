@@ -88,6 +88,9 @@ pub fn write(
                 location.line,
                 location.column
             )?;
+            if !location.encoding.is_empty() {
+                write!(out, " ({})", location.encoding.join(" > "))?;
+            }
             match &location.git {
                 Some(git) if !git.commit.is_empty() => writeln!(
                     out,

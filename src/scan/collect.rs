@@ -262,6 +262,7 @@ fn location(hit: &Hit, path: &str, blob_id: &str, git: Option<GitProvenance>) ->
         end_byte: hit.end_byte,
         blob_id: blob_id.to_string(),
         section: hit.section.clone(),
+        encoding: hit.encoding.clone(),
         git,
     }
 }

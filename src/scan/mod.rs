@@ -204,11 +204,11 @@ pub fn scan(
         let walker_sender = sender.clone();
         scope.spawn(move || {
             source::fs::walk(&paths, options, || {
-                Worker::new(rules, walker_sender.clone())
+                Worker::new(rules, walker_sender.clone()).with_decode(options.read.decode)
             });
         });
         if stdin {
-            let mut worker = Worker::new(rules, sender.clone());
+            let mut worker = Worker::new(rules, sender.clone()).with_decode(options.read.decode);
             source::stdin::scan_reader(std::io::stdin().lock(), &options.read, &mut worker);
         }
         if let Some(kind) = store {

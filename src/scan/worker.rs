@@ -2,8 +2,10 @@
 //! (with line/column spans, without paths) to the collector. Paths and git
 //! provenance are attached later: content apart from provenance.
 
+use std::ops::Range;
 use std::sync::mpsc::Sender;
 
+use crate::decode::{Budget, Finder, Limits, line_prefix};
 use crate::detect::{Detector, Match};
 use crate::finding::{Part, Secret, blob_id};
 use crate::rules::{Confidence, RuleSet};
@@ -33,6 +35,22 @@ pub struct Hit {
     pub end_byte: usize,
     /// Enclosing configuration keys (`production.database`), if any.
     pub section: Option<String>,
+    /// For a secret found in decoded text: the encodings of the token it was
+    /// decoded from, outermost first (`["base64"]`); the span is the encoded
+    /// token's. Empty for secrets found in the raw bytes.
+    pub encoding: Vec<String>,
+}
+
+/// A match in decoded text, located at the encoded token it came from.
+struct DecodedMatch {
+    rule: usize,
+    secret: Secret,
+    entropy: f64,
+    confidence: Confidence,
+    parts: Vec<Part>,
+    /// The outermost encoded token in the blob.
+    token: Range<usize>,
+    encoding: Vec<String>,
 }
 
 /// The hits of one blob.
@@ -68,6 +86,8 @@ pub struct Worker<'r> {
     config_matches: Vec<Match>,
     sender: Sender<Event>,
     stats: Stats,
+    decode: Limits,
+    finder: Finder,
 }
 
 impl<'r> Worker<'r> {
@@ -79,7 +99,16 @@ impl<'r> Worker<'r> {
             config_matches: Vec::new(),
             sender,
             stats: Stats::default(),
+            decode: Limits::default(),
+            finder: Finder::new(),
         }
+    }
+
+    /// The same worker decoding encoded tokens within `limits`
+    /// (`max_depth` 0 disables decoding).
+    pub fn with_decode(mut self, limits: Limits) -> Self {
+        self.decode = limits;
+        self
     }
 
     fn send(&self, event: Event) {
@@ -101,18 +130,20 @@ impl<'r> Worker<'r> {
                 &mut self.matches,
             );
         }
-        if self.matches.is_empty() {
+        let mut decoded = self.scan_decoded(bytes);
+        if self.matches.is_empty() && decoded.is_empty() {
             return;
         }
-        let before = self.matches.len();
+        let before = self.matches.len() + decoded.len();
         self.matches
             .retain(|m| !allowed_inline(bytes, m.secret.start, m.secret.end));
-        self.stats.suppressed += (before - self.matches.len()) as u64;
-        if self.matches.is_empty() {
+        decoded.retain(|d| !allowed_inline(bytes, d.token.start, d.token.end));
+        self.stats.suppressed += (before - self.matches.len() - decoded.len()) as u64;
+        if self.matches.is_empty() && decoded.is_empty() {
             return;
         }
         let mut locator = Locator::new(bytes);
-        let hits = self
+        let mut hits: Vec<Hit> = self
             .matches
             .iter()
             .map(|m| Hit {
@@ -132,14 +163,150 @@ impl<'r> Worker<'r> {
                 start_byte: m.secret.start,
                 end_byte: m.secret.end,
                 section: super::section::enclosing(bytes, m.secret.start),
+                encoding: Vec::new(),
             })
             .collect();
+        if !decoded.is_empty() {
+            decoded.sort_by_key(|d| d.token.start);
+            let mut locator = Locator::new(bytes);
+            hits.extend(decoded.into_iter().map(|d| Hit {
+                rule: d.rule,
+                secret: d.secret,
+                entropy: d.entropy,
+                confidence: d.confidence,
+                parts: d.parts,
+                span: locator.span(&d.token),
+                start_byte: d.token.start,
+                end_byte: d.token.end,
+                section: super::section::enclosing(bytes, d.token.start),
+                encoding: d.encoding,
+            }));
+            hits.sort_by_key(|h| h.start_byte);
+        }
         self.send(Event::Blob(BlobMatches {
             path: path.map(str::to_string),
             blob_id: blob_id_hex.unwrap_or_else(|| blob_id(bytes)),
             hits,
         }));
     }
+
+    /// Matches in the decodings of the blob's encoded tokens, down to the
+    /// depth limit, within one [`Budget`] for the whole blob. A rule that
+    /// the raw scan already matched on a token is not reported again from
+    /// its decoding (the same secret seen twice); other rules are (the
+    /// GitHub token inside a Docker `auth` the raw scan reported as a whole).
+    fn scan_decoded(&mut self, bytes: &[u8]) -> Vec<DecodedMatch> {
+        let mut found = Vec::new();
+        if !self.decode.enabled() {
+            return found;
+        }
+        let mut budget = Budget::new(&self.decode);
+        let mut tokens = Vec::new();
+        self.finder.find(bytes, &mut budget, &mut tokens);
+        for token in tokens {
+            let covered = self
+                .matches
+                .iter()
+                .filter(|m| overlaps(&m.secret, &token.span))
+                .map(|m| m.rule)
+                .collect();
+            let level = Level {
+                text: &token.text,
+                prefix: line_prefix(bytes, token.span.start),
+                token: token.span.clone(),
+                encoding: vec![token.encoding.as_str().to_string()],
+                depth: 1,
+                covered,
+            };
+            self.scan_level(level, &mut budget, &mut found);
+        }
+        found
+    }
+
+    /// Scans one decoded text behind its key context, then the tokens
+    /// encoded inside it while the depth limit allows.
+    fn scan_level(&mut self, level: Level<'_>, budget: &mut Budget, found: &mut Vec<DecodedMatch>) {
+        let base = level.prefix.len();
+        let mut buffer = Vec::with_capacity(base + level.text.len());
+        buffer.extend_from_slice(level.prefix);
+        buffer.extend_from_slice(level.text.as_bytes());
+        let mut matches = Vec::new();
+        self.detector.scan(&buffer, &mut matches);
+        // A match in the key context is the raw scan's business, and a rule
+        // that already matched the encoded token itself has reported it.
+        matches.retain(|m| m.secret.start >= base && !level.covered.contains(&m.rule));
+        found.extend(matches.iter().map(|m| {
+            DecodedMatch {
+                rule: m.rule,
+                secret: Secret::from_bytes(&buffer[m.secret.clone()]),
+                entropy: m.entropy,
+                confidence: m.confidence,
+                parts: m
+                    .parts
+                    .iter()
+                    .map(|(name, range)| Part {
+                        name: name.clone(),
+                        value: Secret::from_bytes(&buffer[range.clone()]),
+                    })
+                    .collect(),
+                token: level.token.clone(),
+                encoding: level.encoding.clone(),
+            }
+        }));
+        if level.depth >= self.decode.max_depth || budget.exhausted() {
+            return;
+        }
+        let mut inner = Vec::new();
+        self.finder.find(level.text.as_bytes(), budget, &mut inner);
+        for token in &inner {
+            let shifted = token.span.start + base..token.span.end + base;
+            let mut covered = level.covered.clone();
+            covered.extend(
+                matches
+                    .iter()
+                    .filter(|m| overlaps(&m.secret, &shifted))
+                    .map(|m| m.rule),
+            );
+            // A token at the very start of the decoded text keeps the outer key context.
+            let prefix = if token.span.start == 0 {
+                level.prefix
+            } else {
+                line_prefix(level.text.as_bytes(), token.span.start)
+            };
+            let mut encoding = level.encoding.clone();
+            encoding.push(token.encoding.as_str().to_string());
+            let next = Level {
+                text: &token.text,
+                prefix,
+                token: level.token.clone(),
+                encoding,
+                depth: level.depth + 1,
+                covered,
+            };
+            self.scan_level(next, budget, found);
+        }
+    }
+}
+
+/// One decoded text to scan.
+struct Level<'a> {
+    /// The decoded text.
+    text: &'a str,
+    /// Key context put in front of it (the line before the token).
+    prefix: &'a [u8],
+    /// The outermost encoded token in the blob.
+    token: Range<usize>,
+    /// Encodings so far, outermost first.
+    encoding: Vec<String>,
+    /// 1 for tokens of the blob itself.
+    depth: usize,
+    /// Rules that matched this token (or a token enclosing it) before it was
+    /// decoded: their decoded matches would report the same secret twice.
+    covered: Vec<usize>,
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
 }
 
 /// True when a line the secret spans carries an inline allow marker
@@ -183,5 +350,77 @@ impl Drop for Worker<'_> {
     fn drop(&mut self) {
         let stats = std::mem::take(&mut self.stats);
         self.send(Event::Stats(stats));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+
+    use super::*;
+
+    /// A Stripe-shaped key assembled at run time (no credential literal here).
+    fn fake_key() -> String {
+        ["sk", "live", "Qw7Er9Ty2Ui4Op6As8Df1Gh3"].join("_")
+    }
+
+    fn hits(rules: &RuleSet, depth: usize, bytes: &[u8]) -> Vec<Hit> {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        {
+            let mut worker = Worker::new(rules, sender).with_decode(Limits::with_depth(depth));
+            worker.scan_blob(Some("x"), None, bytes);
+        }
+        receiver
+            .into_iter()
+            .filter_map(|event| match event {
+                Event::Blob(blob) => Some(blob.hits),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    #[test]
+    fn decode_depth_limits_nesting() {
+        let Ok(rules) = RuleSet::builtin() else {
+            panic!("built-in rules load");
+        };
+        let key = fake_key();
+        let once = STANDARD.encode(format!("stripe: {key}"));
+        let twice = STANDARD.encode(format!("value: {once}"));
+        let doc = format!("first: 1\nblob: {twice}\n");
+        let at = doc.find(&twice).unwrap_or(0);
+
+        let found = hits(&rules, 2, doc.as_bytes());
+        let hit = found
+            .iter()
+            .find(|h| h.secret.expose() == key)
+            .unwrap_or_else(|| panic!("found at depth 2: {found:?}"));
+        assert_eq!(hit.encoding, ["base64", "base64"]);
+        assert_eq!((hit.start_byte, hit.end_byte), (at, at + twice.len()));
+        assert_eq!((hit.span.line, hit.span.column), (2, 7));
+
+        let found = hits(&rules, 1, doc.as_bytes());
+        assert!(found.iter().all(|h| h.secret.expose() != key), "{found:?}");
+        let found = hits(&rules, 0, doc.as_bytes());
+        assert!(found.iter().all(|h| h.encoding.is_empty()), "{found:?}");
+    }
+
+    #[test]
+    fn decode_prefix_gives_key_context_only() {
+        let Ok(rules) = RuleSet::builtin() else {
+            panic!("built-in rules load");
+        };
+        let password = ["Vr7", "kq2", "Lmz", "4Tn", "9wQ"].concat();
+        let doc = format!("data:\n  password: {}\n", STANDARD.encode(&password));
+        let found = hits(&rules, 2, doc.as_bytes());
+        // Whatever the raw scan makes of the base64 value, no hit lies in the
+        // key context, and every hit is on the encoded value's line.
+        assert!(!found.is_empty());
+        for hit in &found {
+            assert_eq!(hit.span.line, 2);
+            assert!(hit.secret.expose() != "password");
+        }
     }
 }

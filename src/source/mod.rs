@@ -62,6 +62,8 @@ pub struct ReadOptions {
     /// `None` treats them as plain files. Only the filesystem source opens
     /// archives: blobs of git history never are (see docs/ARCHIVES.md).
     pub archives: Option<archive::ArchiveLimits>,
+    /// Limits of decoding encoded tokens (`--decode-depth`).
+    pub decode: crate::decode::Limits,
 }
 
 impl Default for ReadOptions {
@@ -70,6 +72,7 @@ impl Default for ReadOptions {
             max_file_size: 25 * 1024 * 1024,
             scan_binary: false,
             archives: Some(archive::ArchiveLimits::default()),
+            decode: crate::decode::Limits::DEFAULT,
         }
     }
 }

@@ -134,6 +134,7 @@ mod tests {
             end_byte: 9,
             blob_id: String::new(),
             section: None,
+            encoding: Vec::new(),
             git: commit.map(|c| GitProvenance {
                 repository: ".".into(),
                 commit: c.to_string(),
