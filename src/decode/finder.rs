@@ -20,22 +20,46 @@ pub const MIN_PERCENT_LEN: usize = 16;
 /// Most bytes of the line before a token given to the detector as key context.
 pub const MAX_PREFIX_LEN: usize = 80;
 
-/// Byte classes: base64 (`A-Za-z0-9+/`), base64url (`A-Za-z0-9-_`).
-const STD: u8 = 1;
-const URL: u8 = 2;
+/// Byte flags, one table lookup per byte of a run: `TOKEN` for every
+/// base64/base64url/hex character; the others say what a run holds, so one
+/// OR over the run classifies it.
+const TOKEN: u8 = 1;
+/// `+` or `/`: standard base64 only.
+const STD_SYMBOL: u8 = 2;
+/// `-` or `_`: base64url only.
+const URL_SYMBOL: u8 = 4;
+/// `A-Z`.
+const UPPER: u8 = 8;
+/// `a-z`.
+const LOWER: u8 = 16;
+/// Not a hex digit.
+const NOT_HEX: u8 = 32;
 
-const CLASS: [u8; 256] = {
+const FLAGS: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        if c.is_ascii_alphanumeric() {
-            table[b] = STD | URL;
-        } else if c == b'+' || c == b'/' {
-            table[b] = STD;
-        } else if c == b'-' || c == b'_' {
-            table[b] = URL;
+        let mut flags = 0;
+        if c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'-' || c == b'_' {
+            flags |= TOKEN;
+            if !c.is_ascii_hexdigit() {
+                flags |= NOT_HEX;
+            }
         }
+        if c == b'+' || c == b'/' {
+            flags |= STD_SYMBOL;
+        }
+        if c == b'-' || c == b'_' {
+            flags |= URL_SYMBOL;
+        }
+        if c.is_ascii_uppercase() {
+            flags |= UPPER;
+        }
+        if c.is_ascii_lowercase() {
+            flags |= LOWER;
+        }
+        table[b] = flags;
         b += 1;
     }
     table
@@ -97,56 +121,65 @@ impl Finder {
     /// at `i` would need; a miss skips the whole window.
     fn find_base64_and_hex(&mut self, bytes: &[u8], budget: &mut Budget, out: &mut Vec<Decoded>) {
         let n = bytes.len();
-        // Invariant: `i == 0` or `bytes[i - 1]` is not a token byte.
+        // `i`: the next block's start; `carry`: how many token bytes end the
+        // previous block (a run may start there). Blocks are classified
+        // without branches; only a run of MIN_BASE64_LEN token bytes takes
+        // the byte-by-byte path.
         let mut i = 0;
-        while i + MIN_BASE64_LEN <= n && !budget.exhausted() {
-            let probe = i + MIN_BASE64_LEN - 1;
-            if CLASS[bytes[probe] as usize] == 0 {
-                i = probe + 1;
+        let mut carry = 0usize;
+        while i < n && !budget.exhausted() {
+            let block = &bytes[i..n.min(i + BLOCK)];
+            let mask = token_mask(block);
+            let leading = mask.trailing_ones() as usize;
+            if carry + leading < MIN_BASE64_LEN && leading < block.len() {
+                // No run this long starts before the block's last non-token byte.
+                carry = (mask.leading_ones() as usize).min(block.len());
+                if block.len() < BLOCK {
+                    carry = 0;
+                }
+                i += block.len();
                 continue;
             }
-            let mut start = probe;
-            while start > i && CLASS[bytes[start - 1] as usize] != 0 {
-                start -= 1;
+            if carry + leading < MIN_BASE64_LEN {
+                // The whole (last, short) block is token bytes, still too short.
+                break;
             }
-            let mut end = probe + 1;
-            while end < n && CLASS[bytes[end] as usize] != 0 {
+            let start = i - carry;
+            let mut seen = 0u8;
+            let mut end = start;
+            while end < n {
+                let flags = FLAGS[bytes[end] as usize];
+                if flags == 0 {
+                    break;
+                }
+                seen |= flags;
                 end += 1;
             }
             let mut padded = end;
             while padded < n && padded - end < 2 && bytes[padded] == b'=' {
                 padded += 1;
             }
-            if end - start >= MIN_BASE64_LEN && padded - start <= budget.max_token_len() {
-                self.run(bytes, start..end, padded, budget, out);
+            if padded - start <= budget.max_token_len() {
+                self.run(bytes, start..end, padded, seen, budget, out);
             }
             i = padded.max(end + 1);
+            carry = 0;
         }
     }
 
-    /// Screens and decodes one run `run` (padding up to `padded`).
+    /// Screens and decodes one run `run` (padding up to `padded`) whose
+    /// bytes' flags OR to `seen`.
     fn run(
         &mut self,
         bytes: &[u8],
         run: Range<usize>,
         padded: usize,
+        seen: u8,
         budget: &mut Budget,
         out: &mut Vec<Decoded>,
     ) {
         let token = &bytes[run.clone()];
-        let (mut std_symbols, mut url_symbols) = (false, false);
-        let (mut upper, mut lower, mut all_hex) = (false, false, true);
-        for &b in token {
-            match CLASS[b as usize] {
-                STD => std_symbols = true,
-                URL => url_symbols = true,
-                _ => {}
-            }
-            upper |= b.is_ascii_uppercase();
-            lower |= b.is_ascii_lowercase();
-            all_hex &= b.is_ascii_hexdigit();
-        }
-        if all_hex {
+        if seen & NOT_HEX == 0 {
             // Hex digits only: hex or nothing (base64 of text almost never is all hex).
             if padded == run.end && token.len() >= MIN_HEX_LEN && hex::looks_like_text(token) {
                 let estimate = token.len() / 2;
@@ -156,7 +189,7 @@ impl Finder {
             }
             return;
         }
-        let encoding = match (std_symbols, url_symbols) {
+        let encoding = match (seen & STD_SYMBOL != 0, seen & URL_SYMBOL != 0) {
             // `+` or `/` mixed with `-` or `_`: a path or an identifier.
             (true, true) => return,
             (false, true) => Encoding::Base64Url,
@@ -164,8 +197,8 @@ impl Finder {
             _ => Encoding::Base64,
         };
         let pad = padded - run.end;
-        if !upper
-            || !lower
+        if seen & UPPER == 0
+            || seen & LOWER == 0
             || token.len() % 4 == 1
             || (pad > 0 && (token.len() + pad) % 4 != 0)
             || !base64_looks_like_text(token)
@@ -233,6 +266,67 @@ impl Finder {
     }
 }
 
+/// Bytes classified at once.
+const BLOCK: usize = 16;
+
+/// Bit `k` set when `block[k]` is a token byte; a short block leaves its
+/// missing bytes clear.
+fn token_mask(block: &[u8]) -> u16 {
+    #[cfg(target_arch = "x86_64")]
+    if let Ok(full) = <&[u8; BLOCK]>::try_from(block) {
+        return sse2::token_mask(full);
+    }
+    let mut mask = 0u16;
+    for (k, &b) in block.iter().enumerate().take(BLOCK) {
+        mask |= u16::from(FLAGS[b as usize] & TOKEN) << k;
+    }
+    mask
+}
+
+/// SSE2 (every x86_64 processor has it): sixteen bytes classified with a
+/// handful of compares.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_loadu_si128,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+
+    /// `lo <= x <= hi` per byte (signed compares: bytes >= 0x80 are negative
+    /// and fall outside every ASCII range, as they should).
+    #[inline(always)]
+    fn in_range(x: __m128i, lo: u8, hi: u8) -> __m128i {
+        // SAFETY: SSE2 is part of the x86_64 baseline.
+        unsafe {
+            _mm_and_si128(
+                _mm_cmpgt_epi8(x, _mm_set1_epi8(lo as i8 - 1)),
+                _mm_cmpgt_epi8(_mm_set1_epi8(hi as i8 + 1), x),
+            )
+        }
+    }
+
+    #[inline(always)]
+    fn equals(x: __m128i, byte: u8) -> __m128i {
+        // SAFETY: SSE2 is part of the x86_64 baseline.
+        unsafe { _mm_cmpeq_epi8(x, _mm_set1_epi8(byte as i8)) }
+    }
+
+    /// Bit `k` set when `block[k]` is one of `A-Za-z0-9+/-_`.
+    pub fn token_mask(block: &[u8; super::BLOCK]) -> u16 {
+        // SAFETY: SSE2 is part of the x86_64 baseline; the load reads the
+        // 16 bytes of `block` (unaligned load).
+        unsafe {
+            let x = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+            // `-./0-9` without `.`, then `+`, `_`, `A-Z`, `a-z`.
+            let digits_dash_slash = _mm_andnot_si128(equals(x, b'.'), in_range(x, b'-', b'9'));
+            let symbols = _mm_or_si128(equals(x, b'+'), equals(x, b'_'));
+            let letters = _mm_or_si128(in_range(x, b'A', b'Z'), in_range(x, b'a', b'z'));
+            let token = _mm_or_si128(_mm_or_si128(digits_dash_slash, symbols), letters);
+            _mm_movemask_epi8(token) as u16
+        }
+    }
+}
+
 /// Index of a base64 or base64url character (`+`/`-` are 62, `/`/`_` 63).
 fn sextet(b: u8) -> u8 {
     match b {
@@ -251,20 +345,25 @@ fn sextet(b: u8) -> u8 {
 /// groups must fit, so a camelCase identifier, a path or a run of `A`s fails
 /// before anything is decoded (a random group fits with odds of about 1 in 12).
 fn base64_looks_like_text(token: &[u8]) -> bool {
-    let mut groups = 0usize;
-    let mut textual = 0usize;
+    let groups = token.len().div_ceil(4);
+    // More misfits than this and the token fails: stop as soon as it does.
+    // `textual * 5 >= groups * 4`, counted as misfits.
+    let allowed = groups - (groups * 4).div_ceil(5);
+    let mut misfits = 0usize;
     for group in token.chunks(4) {
-        groups += 1;
         let first = matches!(sextet(group[0]), 2..=31);
         let second = group
             .get(1)
             .is_none_or(|&c| matches!(sextet(c) & 15, 0 | 2..=7));
         let third = group.get(2).is_none_or(|&c| sextet(c) & 3 <= 1);
-        if first && second && third {
-            textual += 1;
+        if !(first && second && third) {
+            misfits += 1;
+            if misfits > allowed {
+                return false;
+            }
         }
     }
-    textual * 5 >= groups * 4
+    true
 }
 
 /// The text before `start` on its line, at most [`MAX_PREFIX_LEN`] bytes and
@@ -381,6 +480,31 @@ mod tests {
         assert!(found.is_empty(), "{found:?}");
         // Screened out before decoding: no budget spent.
         assert_eq!(budget.bytes_left(), Limits::DEFAULT.max_decoded_bytes);
+    }
+
+    #[test]
+    fn block_masks_agree_with_the_byte_table() {
+        for start in (0..=255u16).step_by(16) {
+            let block: Vec<u8> = (start..start + 16).map(|b| b as u8).collect();
+            let scalar = block.iter().enumerate().fold(0u16, |m, (k, &b)| {
+                m | (u16::from(FLAGS[b as usize] & TOKEN) << k)
+            });
+            assert_eq!(token_mask(&block), scalar, "bytes {start}..");
+        }
+    }
+
+    #[test]
+    fn tokens_are_found_at_every_offset_across_block_edges() {
+        let text = "user:hunter2-and-more!";
+        let token = STANDARD.encode(text);
+        for offset in 0..40 {
+            for tail in ["", " ", " x", ".rest of the line"] {
+                let prefix = "ab c.".repeat(offset);
+                let doc = format!("{} {token}{tail}", prefix.get(..offset).unwrap_or(""));
+                let found = texts(doc.as_bytes());
+                assert_eq!(found, vec![(Encoding::Base64, text.to_string())], "{doc:?}");
+            }
+        }
     }
 
     #[test]
