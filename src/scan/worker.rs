@@ -80,6 +80,7 @@ pub enum Event {
 
 /// Per-thread detecting visitor.
 pub struct Worker<'r> {
+    rules: &'r RuleSet,
     detector: Detector<'r>,
     matches: Vec<Match>,
     /// Scratch for the second look at configuration files.
@@ -94,6 +95,7 @@ impl<'r> Worker<'r> {
     /// A worker sending to `sender`.
     pub fn new(rules: &'r RuleSet, sender: Sender<Event>) -> Self {
         Worker {
+            rules,
             detector: Detector::new(rules),
             matches: Vec::new(),
             config_matches: Vec::new(),
@@ -203,11 +205,22 @@ impl<'r> Worker<'r> {
         let mut budget = Budget::new(&self.decode);
         let mut tokens = Vec::new();
         self.finder.find(bytes, &mut budget, &mut tokens);
+        // Generic matches that are exactly an encoded token (`password:
+        // <base64>`): if the decoding matches the same rule, the decoded
+        // value is the secret and the encoded text is dropped below.
+        let mut encoded_generic: Vec<(usize, Range<usize>)> = Vec::new();
         for token in tokens {
             let covered = self
                 .matches
                 .iter()
                 .filter(|m| overlaps(&m.secret, &token.span))
+                .filter(|m| {
+                    let exact = m.secret == token.span && self.rules.rules()[m.rule].scored();
+                    if exact {
+                        encoded_generic.push((m.rule, m.secret.clone()));
+                    }
+                    !exact
+                })
                 .map(|m| m.rule)
                 .collect();
             let level = Level {
@@ -219,6 +232,12 @@ impl<'r> Worker<'r> {
                 covered,
             };
             self.scan_level(level, &mut budget, &mut found);
+        }
+        for (rule, span) in encoded_generic {
+            // Unconfirmed by the decoding, the encoded match stays.
+            if found.iter().any(|d| d.rule == rule && d.token == span) {
+                self.matches.retain(|m| !(m.rule == rule && m.secret == span));
+            }
         }
         found
     }
