@@ -99,6 +99,10 @@ pub struct IdentityLocation {
     pub commit: Option<String>,
     /// Rule that matched here.
     pub rule_id: String,
+    /// Environments this location suggests (its path, its configuration
+    /// section, a config store's object name: `k8s:prod/...`).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub environments: Vec<Environment>,
 }
 
 /// Someone responsible for an identity.
@@ -208,10 +212,13 @@ fn identity(group: &[(&Finding, bool)], owners: &[(&OwnerFile, CodeOwners)], now
             if *leaked || findings.is_empty() {
                 files.insert((repository.clone(), location.path.clone()));
             }
-            environments.extend(environment::of_path(&location.path));
+            let mut here = environment::of_path(&location.path);
             if let Some(section) = &location.section {
-                environments.extend(environment::of_path(section));
+                here.extend(environment::of_path(section));
+                here.sort();
+                here.dedup();
             }
+            environments.extend(here.iter().copied());
             in_dotfiles |= is_personal_dotfile(&location.path);
             match &location.git {
                 Some(git) => {
@@ -244,6 +251,7 @@ fn identity(group: &[(&Finding, bool)], owners: &[(&OwnerFile, CodeOwners)], now
                     .map(|g| g.commit.clone())
                     .filter(|c| !c.is_empty()),
                 rule_id: finding.rule_id.clone(),
+                environments: here,
             });
         }
     }

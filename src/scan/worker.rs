@@ -236,7 +236,8 @@ impl<'r> Worker<'r> {
         for (rule, span) in encoded_generic {
             // Unconfirmed by the decoding, the encoded match stays.
             if found.iter().any(|d| d.rule == rule && d.token == span) {
-                self.matches.retain(|m| !(m.rule == rule && m.secret == span));
+                self.matches
+                    .retain(|m| !(m.rule == rule && m.secret == span));
             }
         }
         found

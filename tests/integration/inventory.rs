@@ -566,6 +566,19 @@ fn configuration_sections_give_environments() {
     let found = identities(tree.path(), &["."], NOW);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(strings(&found[0]["environments"]), ["prod", "dev"]);
+    // Each location carries its own environment.
+    let per_location: Vec<(u64, Vec<String>)> = found[0]["locations"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .map(|x| (x["line"].as_u64().unwrap_or(0), strings(&x["environments"])))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        per_location,
+        [(6, vec!["dev".to_string()]), (11, vec!["prod".to_string()])]
+    );
     assert_reasons(
         &found[0],
         &["prod-and-non-prod", "production", "plaintext-password"],
