@@ -183,3 +183,67 @@ fn configuration_without_secrets_stays_quiet() {
     tree.write("web.config", "<configuration><appSettings><add key=\"Password\" value=\"\" /></appSettings></configuration>\n");
     tree.run(&["scan", "."]).expect_code(EXIT_CLEAN);
 }
+
+#[test]
+fn notebooks_toml_and_terraform_state() {
+    let mut fake = FakeSecrets::new(706);
+    let (nb, toml_pw, tf) = (
+        password(&mut fake),
+        password(&mut fake),
+        password(&mut fake),
+    );
+    let tree = Tree::new();
+    // A notebook cell's source is JSON-escaped in the file.
+    let cell = serde_json::json!({
+        "cells": [{"cell_type": "code", "source": ["import db\n", format!("db_password = \"{nb}\"\n")]}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5
+    });
+    tree.write(
+        "analysis.ipynb",
+        serde_json::to_string_pretty(&cell).unwrap_or_default(),
+    );
+    tree.write(
+        "config/app.toml",
+        format!(
+            "[database]\nhost = \"db\"\n\n[database.auth]\nsmtp_password = \"\"\"{toml_pw}\"\"\"\n"
+        ),
+    );
+    tree.write(
+        "terraform.tfstate.d/prod/terraform.tfstate",
+        format!("{{\n  \"resources\": [{{\"instances\": [{{\"attributes\": {{\n    \"master_password\": \"{tf}\"\n  }}}}]}}]\n}}\n"),
+    );
+    let report = scan(&tree);
+    let nb_places = places(&report, &nb);
+    assert!(
+        nb_places.iter().any(|(p, _, _)| p == "analysis.ipynb"),
+        "{report:#}"
+    );
+    assert!(
+        has(&places(&report, &toml_pw), "config/app.toml", 5),
+        "{report:#}"
+    );
+    assert!(
+        has(
+            &places(&report, &tf),
+            "terraform.tfstate.d/prod/terraform.tfstate",
+            3
+        ),
+        "{report:#}"
+    );
+    // The Terraform workspace directory names the environment.
+    let inventory = tree.run(&["inventory", ".", "-f", "inventory", "--show-secrets"]);
+    let identities: Value = serde_json::from_str(&inventory.stdout).unwrap_or_default();
+    let tf_identity = identities["identities"]
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .find(|i| i["locations"][0]["path"] == "terraform.tfstate.d/prod/terraform.tfstate")
+        })
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        tf_identity["environments"],
+        serde_json::json!(["prod"]),
+        "{identities:#}"
+    );
+}
