@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::rules::{Confidence, Severity};
@@ -10,21 +10,36 @@ use crate::rules::{Confidence, Severity};
 /// A secret value. `Debug` and `Display` never show it; reports call
 /// [`Secret::redacted`] unless the user asked for `--show-secrets`.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Secret(String);
+pub struct Secret(String, bool);
 
 impl Secret {
     /// Wraps a raw value (invalid UTF-8 is replaced).
     pub fn from_bytes(bytes: &[u8]) -> Self {
-        Secret(String::from_utf8_lossy(bytes).into_owned())
+        Secret(String::from_utf8_lossy(bytes).into_owned(), false)
     }
 
-    /// The raw value. Only report code with `--show-secrets` should call this.
+    /// Wraps a value read back from a report: `redacted` when the report
+    /// only held its redacted form (it is then shown as is, never redacted twice).
+    pub fn from_report(value: String, redacted: bool) -> Self {
+        Secret(value, redacted)
+    }
+
+    /// True when only the redacted form is known (a merged redacted report).
+    pub fn is_redacted(&self) -> bool {
+        self.1
+    }
+
+    /// The raw value (or the redacted form when that is all that is known).
+    /// Only report code with `--show-secrets` should call this.
     pub fn expose(&self) -> &str {
         &self.0
     }
 
     /// A short prefix and `…`: at most 4 characters, and at most a quarter of the value.
     pub fn redacted(&self) -> String {
+        if self.1 {
+            return self.0.clone();
+        }
         let chars = self.0.chars().count();
         let shown = (chars / 4).min(4);
         let prefix: String = self.0.chars().take(shown).collect();
@@ -77,7 +92,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Where a secret was seen. Lines and columns are 1-based; columns count
 /// Unicode code points; `end_column` is exclusive. Byte offsets are 0-based.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     /// Path as given or found by the walker (`-` style inputs use `<stdin>`).
     pub path: String,
@@ -97,20 +112,20 @@ pub struct Location {
     pub blob_id: String,
     /// Enclosing configuration keys (`production.database` in a YAML file,
     /// `[production]` in an INI file), when the secret sits in a section.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub section: Option<String>,
     /// For a secret found by decoding: the encodings of the token at this
     /// location, outermost first (`["base64"]`, `["percent", "base64"]`);
     /// the line and column span is the encoded token's.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub encoding: Vec<String>,
     /// Where git history has this blob at this path (git sources only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub git: Option<GitProvenance>,
 }
 
 /// Which commit first brought a blob to a path, and who made it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct GitProvenance {
     /// Repository as given on the command line (path or URL).
     pub repository: String,
@@ -202,17 +217,26 @@ mod tests {
 
     #[test]
     fn redaction_shows_little() {
-        let s = Secret("ghp_abcdefghijklmnop".into());
+        let s = Secret::from_report("ghp_abcdefghijklmnop".into(), false);
         assert_eq!(s.redacted(), "ghp_…");
-        assert_eq!(Secret("hunter2".into()).redacted(), "h…");
+        assert_eq!(
+            Secret::from_report("hunter2".into(), false).redacted(),
+            "h…"
+        );
         assert_eq!(format!("{s:?}"), "Secret(ghp_…)");
     }
 
     #[test]
     fn fingerprint_is_stable() {
-        let a = fingerprint("r.x", &Secret("s".into()));
+        let a = fingerprint("r.x", &Secret::from_report("s".into(), false));
         assert_eq!(a.len(), 64);
-        assert_eq!(a, fingerprint("r.x", &Secret("s".into())));
-        assert_ne!(a, fingerprint("r.y", &Secret("s".into())));
+        assert_eq!(
+            a,
+            fingerprint("r.x", &Secret::from_report("s".into(), false))
+        );
+        assert_ne!(
+            a,
+            fingerprint("r.y", &Secret::from_report("s".into(), false))
+        );
     }
 }

@@ -30,6 +30,7 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod suppress;
+pub mod sweep;
 pub mod validate;
 
 pub use finding::{Finding, Location, Secret};

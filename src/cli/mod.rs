@@ -4,9 +4,14 @@
 mod completions;
 mod debug;
 mod inventory;
+mod merge;
+mod output;
+mod progress;
 mod project;
+mod report;
 mod rules;
 mod scan;
+mod sweep;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +41,13 @@ enum Command {
     /// Scan, then list the machine identities found, riskiest first (table,
     /// or -f inventory|csv|html); `inventory diff OLD NEW` compares two runs.
     Inventory(inventory::InventoryArgs),
+    /// Sweep many repositories (every git repository under DIRs, or a
+    /// --repos list), full history, into one report and inventory.
+    Sweep(sweep::SweepArgs),
+    /// Merge JSON reports of disjoint runs (sweep shards) into one report.
+    Merge(merge::MergeArgs),
+    /// Report what a sweep datastore holds, without scanning.
+    Report(report::ReportArgs),
     /// Baselines: accept today's findings so that only new ones fail a build.
     #[command(subcommand)]
     Baseline(BaselineCommand),
@@ -109,6 +121,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::Inventory(args) => inventory::run(args),
+        Command::Sweep(args) => sweep::run(args),
+        Command::Merge(args) => merge::run(args),
+        Command::Report(args) => report::run(args),
         Command::Baseline(BaselineCommand::Create(args)) => scan::create_baseline(args),
         Command::Rules(RulesCommand::List { rules, format }) => {
             rules::list(&rules, format == ListFormat::Json)

@@ -227,7 +227,7 @@ impl From<MinConfidence> for Confidence {
 
 /// Severity threshold of `--fail-on`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FailOn {
+pub(super) enum FailOn {
     Critical,
     High,
     Medium,
@@ -280,7 +280,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
 
 /// "Now" for expiry and age: `SOURCE_DATE_EPOCH` when set (reproducible
 /// reports), else the clock.
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|v| v.trim().parse().ok())
@@ -495,10 +495,10 @@ fn archive_limits(args: &ScanArgs) -> Option<ArchiveLimits> {
 }
 
 /// Default of `--max-file-size`.
-const DEFAULT_MAX_FILE_SIZE: u64 = 25 << 20;
+pub(super) const DEFAULT_MAX_FILE_SIZE: u64 = 25 << 20;
 
 /// Writes one report to `path`.
-fn write_file(
+pub(super) fn write_file(
     outcome: &ScanOutcome,
     rules: &RuleSet,
     format: Format,
@@ -542,7 +542,7 @@ fn warn(outcome: &ScanOutcome, limit: u64) {
 }
 
 /// Parses `1234`, `10K`, `25M`, `1G`, `512KiB`, `25MiB` (binary multiples).
-fn parse_size(text: &str) -> Result<u64, String> {
+pub(super) fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())

@@ -12,6 +12,7 @@ mod diff;
 mod environment;
 mod group;
 mod kind;
+mod merge;
 mod owners;
 mod risk;
 
@@ -27,6 +28,7 @@ use crate::validate::Weakness;
 pub use diff::{Change, InventoryDiff, diff};
 pub use environment::Environment;
 pub use kind::Kind;
+pub use merge::merge_identities;
 pub use owners::{CODEOWNERS_PATHS, CodeOwners};
 pub use risk::{Reason, Risk};
 

@@ -100,7 +100,7 @@ pub fn finding_view<'a>(finding: &'a Finding, options: &ReportOptions) -> Findin
         confidence: finding.confidence,
         severity: finding.severity,
         secret: options.secret(&finding.secret),
-        redacted: !options.show_secrets,
+        redacted: !options.show_secrets || finding.secret.is_redacted(),
         entropy: (finding.entropy * 100.0).round() / 100.0,
         parts: finding
             .parts

@@ -56,7 +56,7 @@ pub struct ReportOptions {
 impl ReportOptions {
     /// The secret as this report may show it.
     pub fn secret(&self, secret: &Secret) -> String {
-        if self.show_secrets {
+        if self.show_secrets && !secret.is_redacted() {
             secret.expose().to_string()
         } else {
             secret.redacted()

@@ -9,7 +9,7 @@ use crate::rules::RuleSet;
 use crate::source::SkipReason;
 
 use super::worker::{BlobMatches, Hit};
-use super::{Event, ScanIssue, ScanOutcome, Stats};
+use super::{Event, ScanIssue, ScanOutcome, Skipped, Stats};
 
 /// Accumulates worker events; single-threaded, at the edge of the pipeline.
 pub struct Collector<'r> {
@@ -43,6 +43,32 @@ impl<'r> Collector<'r> {
             Event::Error(issue) => self.outcome.errors.push(issue),
             Event::Stats(stats) => self.add_stats(&stats),
         }
+    }
+
+    /// Counters so far; `findings` counts the distinct findings collected so far.
+    pub fn progress(&self) -> Stats {
+        let mut stats = self.outcome.stats.clone();
+        stats.findings = self.findings.len() as u64;
+        stats
+    }
+
+    /// How many errors, notes and skipped files are recorded (for [`Collector::since`]).
+    pub fn mark(&self) -> (usize, usize, usize) {
+        let o = &self.outcome;
+        (o.errors.len(), o.notes.len(), o.skipped.len())
+    }
+
+    /// Errors, notes and skipped files recorded after `mark`.
+    pub fn since(
+        &self,
+        mark: (usize, usize, usize),
+    ) -> (Vec<ScanIssue>, Vec<String>, Vec<Skipped>) {
+        let o = &self.outcome;
+        (
+            o.errors.get(mark.0..).unwrap_or_default().to_vec(),
+            o.notes.get(mark.1..).unwrap_or_default().to_vec(),
+            o.skipped.get(mark.2..).unwrap_or_default().to_vec(),
+        )
     }
 
     /// Adds counters.

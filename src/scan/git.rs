@@ -48,9 +48,9 @@ pub struct GitScanOptions {
 }
 
 /// One blob to scan, and the version it replaces (for added-line filtering).
-struct Job {
-    blob: ObjectId,
-    previous: Option<ObjectId>,
+pub(super) struct Job {
+    pub(super) blob: ObjectId,
+    pub(super) previous: Option<ObjectId>,
 }
 
 /// Scans each repository in `repos` as `options` say.
@@ -170,7 +170,7 @@ fn scan_everything(
             };
             git::walk(&local, spec, |_| true)
         });
-        let matched = scan_layout(rules, pool, repo, &layout, &options.read, collector);
+        let (matched, _) = scan_layout(rules, pool, repo, &layout, &options.read, None, collector);
         let walk = walker.join().unwrap_or_else(|_| {
             Err(GitError::read(
                 &repo.name,
@@ -257,23 +257,50 @@ fn scan_staged(
     Ok(())
 }
 
+/// Blob ids a sweep has already scanned in this run.
+pub(super) type Seen = gix::hashtable::HashSet<ObjectId>;
+
 /// Scans every object of `layout`: each pack decoded whole (a pack whose
 /// traversal fails is read object by object instead), then the loose rest.
-fn scan_layout(
+/// With `seen` (sweeps), blobs in it are not scanned again, and the ids of
+/// the objects scanned now are returned.
+pub(super) fn scan_layout(
     rules: &RuleSet,
     pool: &rayon::ThreadPool,
     repo: &Repo,
     layout: &git::ObjectLayout,
     read: &ReadOptions,
+    seen: Option<&Seen>,
     collector: &mut Collector<'_>,
-) -> HashMap<ObjectId, BlobMatches> {
+) -> (HashMap<ObjectId, BlobMatches>, Vec<ObjectId>) {
     let threads = Some(pool.current_num_threads().max(1));
     let mut matched = HashMap::new();
+    let (ids_sender, ids_receiver) = mpsc::channel::<Vec<ObjectId>>();
+    let unseen = |ids: &[ObjectId]| -> Vec<Job> {
+        as_jobs(
+            &ids.iter()
+                .copied()
+                .filter(|id| seen.is_none_or(|seen| !seen.contains(id)))
+                .collect::<Vec<_>>(),
+        )
+    };
     for pack in 0..layout.packs.len() {
         let traversal = drain(collector, &mut matched, |sender| {
             git::traverse_pack(layout, pack, threads, || {
                 let mut worker = Worker::new(rules, sender.clone()).with_decode(read.decode);
-                move |id: &ObjectId, data: &[u8]| scan_data(hex(id), data, read, &mut worker)
+                let mut tally = Tally {
+                    ids: Vec::new(),
+                    sender: ids_sender.clone(),
+                };
+                move |id: &ObjectId, data: &[u8]| {
+                    if let Some(seen) = seen {
+                        if seen.contains(id) {
+                            return;
+                        }
+                        tally.ids.push(*id);
+                    }
+                    scan_data(hex(id), data, read, &mut worker)
+                }
             })
         });
         if let Err(err) = traversal {
@@ -283,19 +310,41 @@ fn scan_layout(
             );
             match git::pack_objects(layout, pack) {
                 Ok(ids) => {
-                    let jobs = as_jobs(&ids);
+                    let jobs = unseen(&ids);
+                    if seen.is_some() {
+                        let _ = ids_sender.send(jobs.iter().map(|job| job.blob).collect());
+                    }
                     matched.extend(scan_jobs(rules, pool, repo, &jobs, read, collector));
                 }
                 Err(err) => collector.add_error(&repo.name, err.to_string()),
             }
         }
     }
-    let jobs = as_jobs(&layout.rest);
+    let jobs = unseen(&layout.rest);
+    if seen.is_some() {
+        let _ = ids_sender.send(jobs.iter().map(|job| job.blob).collect());
+    }
     matched.extend(scan_jobs(rules, pool, repo, &jobs, read, collector));
-    matched
+    drop(ids_sender);
+    let scanned = ids_receiver.into_iter().flatten().collect();
+    (matched, scanned)
 }
 
-fn as_jobs(ids: &[ObjectId]) -> Vec<Job> {
+/// The blob ids one traversal thread scanned, handed over when it is done.
+struct Tally {
+    ids: Vec<ObjectId>,
+    sender: mpsc::Sender<Vec<ObjectId>>,
+}
+
+impl Drop for Tally {
+    fn drop(&mut self) {
+        if !self.ids.is_empty() {
+            let _ = self.sender.send(std::mem::take(&mut self.ids));
+        }
+    }
+}
+
+pub(super) fn as_jobs(ids: &[ObjectId]) -> Vec<Job> {
     ids.iter()
         .map(|&blob| Job {
             blob,
@@ -306,7 +355,7 @@ fn as_jobs(ids: &[ObjectId]) -> Vec<Job> {
 
 /// Runs `produce` on its own thread while this one hands its events to the
 /// collector, keeping the matches of git blobs by id.
-fn drain<T: Send>(
+pub(super) fn drain<T: Send>(
     collector: &mut Collector<'_>,
     matched: &mut HashMap<ObjectId, BlobMatches>,
     produce: impl FnOnce(mpsc::Sender<Event>) -> T + Send,
@@ -333,7 +382,7 @@ fn drain<T: Send>(
 
 /// Scans `jobs` in parallel (one repository handle and one worker per chunk)
 /// and returns the hits of the blobs that matched.
-fn scan_jobs(
+pub(super) fn scan_jobs(
     rules: &RuleSet,
     pool: &rayon::ThreadPool,
     repo: &Repo,

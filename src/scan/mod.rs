@@ -10,13 +10,14 @@ mod config_view;
 mod git;
 mod locate;
 mod section;
+mod shared;
 mod worker;
 
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
 use crate::rules::RuleSet;
@@ -24,8 +25,9 @@ use crate::source::{self, SkipReason, fs::WalkOptions};
 
 pub use collect::Collector;
 
-pub use git::{GitMode, GitScanOptions, scan_git};
+pub use git::{GitMode, GitScanOptions, owner_file_in_head, scan_git};
 pub use locate::Span;
+pub use shared::{BlobMemory, RepoContext, RepoScan, scan_history_shared};
 pub use worker::{BlobMatches, Event, Hit, Worker};
 
 /// What to scan.
@@ -57,7 +59,7 @@ pub enum ScanError {
 }
 
 /// Counters for a whole scan.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     /// Files, stdin or git blobs scanned.
     pub files: u64,
@@ -80,7 +82,7 @@ pub struct Stats {
 }
 
 /// A problem met during the scan; the scan went on.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ScanIssue {
     /// Path concerned (may be empty when the walker could not name one).
     pub path: String,
@@ -89,7 +91,7 @@ pub struct ScanIssue {
 }
 
 /// A file deliberately not scanned.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Skipped {
     /// Path of the file.
     pub path: String,

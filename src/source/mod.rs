@@ -19,7 +19,9 @@ pub trait BlobVisitor {
 }
 
 /// Why a file was not scanned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum SkipReason {
     /// NUL byte in the first 8 KiB and `--scan-binary` not given.

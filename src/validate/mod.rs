@@ -154,7 +154,9 @@ pub struct Evidence {
 }
 
 /// Weak or deprecated authentication visible offline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Weakness {
     /// A private key stored without a passphrase.

@@ -77,7 +77,7 @@ impl Repo {
 }
 
 #[track_caller]
-fn git_in(dir: &Path, args: &[&str], clock: u64) -> String {
+pub(crate) fn git_in(dir: &Path, args: &[&str], clock: u64) -> String {
     let date = format!("@{clock} +0000");
     let output = Process::new("git")
         .current_dir(dir)

@@ -32,3 +32,4 @@ mod skips;
 mod snapshot;
 mod stores;
 mod suppress;
+mod sweep;

@@ -88,7 +88,7 @@ pub fn open(path: &Path) -> Result<Repo, GitError> {
 }
 
 /// What reports say about a scanned repository.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct RepositoryInfo {
     /// Name as given on the command line.
     pub name: String,

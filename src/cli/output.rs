@@ -1,0 +1,71 @@
+//! Writing a finished outcome (sweep, merge, report): to `-o FILE` or
+//! standard output, in any format, and the exit code it implies.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use keyhound::report::{self, Format, ReportOptions};
+use keyhound::rules::{RuleSet, Severity};
+use keyhound::scan::ScanOutcome;
+
+use super::{ColorChoice, EXIT_CLEAN};
+
+/// Where and how to write a report.
+pub struct Output<'a> {
+    /// Format.
+    pub format: Format,
+    /// File, else standard output.
+    pub path: Option<&'a Path>,
+    /// `--show-secrets`.
+    pub show_secrets: bool,
+    /// `--color`.
+    pub color: ColorChoice,
+    /// `--quiet`: no summary line on stderr.
+    pub quiet: bool,
+}
+
+/// Writes `outcome` as `output` says.
+pub fn emit(outcome: &ScanOutcome, rules: &RuleSet, output: &Output<'_>) -> Result<()> {
+    let color = match output.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            output.path.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let options = ReportOptions {
+        show_secrets: output.show_secrets,
+        color,
+    };
+    match output.path {
+        Some(path) => {
+            super::scan::write_file(outcome, rules, output.format, &options, path)?;
+            if !output.quiet {
+                eprintln!("{}", report::summary(outcome));
+            }
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            let written = report::write_report(outcome, rules, output.format, &options, &mut out)
+                .and_then(|()| out.flush());
+            match written {
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.context("cannot write the report to standard output")?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `exit_code` when a finding of at least `threshold` severity remains, else 0.
+pub fn exit_code(outcome: &ScanOutcome, threshold: Severity, exit_code: u8) -> u8 {
+    if outcome.findings.iter().any(|f| f.severity >= threshold) {
+        exit_code
+    } else {
+        EXIT_CLEAN
+    }
+}

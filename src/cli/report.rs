@@ -1,0 +1,76 @@
+//! `keyhound report --datastore`: a report of the stored sweeps, without scanning.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use keyhound::report::Format;
+use keyhound::rules::{RuleSet, Severity};
+use keyhound::sweep::Datastore;
+
+use super::output::{Output, emit, exit_code};
+use super::scan::{FailOn, OutputFormat};
+use super::{ColorChoice, EXIT_FINDINGS};
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The datastore of `keyhound sweep --datastore`.
+    #[arg(long, value_name = "PATH", required = true)]
+    datastore: PathBuf,
+    /// Output format (as `keyhound scan`).
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print secret values in full (they are redacted by default).
+    #[arg(long)]
+    show_secrets: bool,
+    /// Extra rule files the sweep used.
+    #[arg(long = "rules", value_name = "FILE")]
+    rules: Vec<PathBuf>,
+    /// Color the text report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// No summary on standard error.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Lowest severity that sets the exit code.
+    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
+    fail_on: FailOn,
+    /// Exit code when findings of at least --fail-on severity remain (0 = warn only).
+    #[arg(long, value_name = "N", default_value_t = EXIT_FINDINGS)]
+    exit_code: u8,
+}
+
+/// Runs `keyhound report`.
+pub fn run(args: ReportArgs) -> Result<u8> {
+    let paths: Vec<&Path> = args.rules.iter().map(PathBuf::as_path).collect();
+    let rules = RuleSet::load(&paths).context("cannot load rules")?;
+    if !args.datastore.is_file() {
+        anyhow::bail!("no datastore at {}", args.datastore.display());
+    }
+    let store = Datastore::open_existing(&args.datastore)
+        .with_context(|| format!("cannot open {}", args.datastore.display()))?;
+    let mut outcome = keyhound::sweep::report_from_store(&rules, &store)?;
+    outcome.build_inventory(&keyhound::inventory::InventoryOptions {
+        now: super::scan::now(),
+    });
+    emit(
+        &outcome,
+        &rules,
+        &Output {
+            format: Format::from(args.format),
+            path: args.output.as_deref(),
+            show_secrets: args.show_secrets,
+            color: args.color,
+            quiet: args.quiet,
+        },
+    )?;
+    Ok(exit_code(
+        &outcome,
+        Severity::from(args.fail_on),
+        args.exit_code,
+    ))
+}

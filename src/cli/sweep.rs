@@ -1,0 +1,202 @@
+//! `keyhound sweep`: every git repository under directories (or in a list),
+//! full history, one merged report and inventory (docs/SWEEPS.md).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use keyhound::report::Format;
+use keyhound::rules::{RuleSet, Severity};
+use keyhound::source::ReadOptions;
+use keyhound::sweep::{self, Datastore, NoProgress, Progress, RepoSource, Shard, SweepOptions};
+
+use super::output::{Output, emit, exit_code};
+use super::scan::{DEFAULT_MAX_FILE_SIZE, FailOn, OutputFormat, parse_size};
+use super::{ColorChoice, EXIT_FINDINGS};
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Directories to search for git repositories (work trees, bare and
+    /// mirror clones); found repositories are not searched further.
+    #[arg(value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    /// A file listing repositories, one per line: local paths, or clone URLs
+    /// (mirrored with `git clone --mirror` into --cache-dir, fetched again on re-runs).
+    #[arg(long, value_name = "FILE")]
+    repos: Option<PathBuf>,
+    /// Where clone URLs of --repos are mirrored [default: the OS cache
+    /// directory, e.g. ~/.cache/keyhound/repos].
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Only the repositories of shard I of N (0-based): SHA-256 of the
+    /// repository identity (path relative to DIR, or URL) modulo N.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    /// SQLite datastore for incremental re-runs: blobs already scanned with
+    /// the same rules are skipped, unchanged repositories reused.
+    #[arg(long, value_name = "PATH")]
+    datastore: Option<PathBuf>,
+    /// Output format (as `keyhound scan`).
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print secret values in full (they are redacted by default).
+    #[arg(long)]
+    show_secrets: bool,
+    /// Extra rule files (add rules or override built-ins by id).
+    #[arg(long = "rules", value_name = "FILE")]
+    rules: Vec<PathBuf>,
+    /// Worker threads (0 = one per core).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    threads: usize,
+    /// Skip blobs larger than SIZE (bytes, or with K/M/G, KiB/MiB/GiB suffix) [default: 25MiB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_file_size: Option<u64>,
+    /// Scan blobs that look binary.
+    #[arg(long)]
+    scan_binary: bool,
+    /// Decode base64, hex and percent-encoded tokens this many levels deep (0 = off).
+    #[arg(long, value_name = "N", default_value_t = keyhound::decode::DEFAULT_DEPTH)]
+    decode_depth: usize,
+    /// Color the text report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// No progress and no warnings on standard error.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Lowest severity that sets the exit code.
+    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
+    fail_on: FailOn,
+    /// Exit code when findings of at least --fail-on severity remain (0 = warn only).
+    #[arg(long, value_name = "N", default_value_t = EXIT_FINDINGS)]
+    exit_code: u8,
+}
+
+/// Runs `keyhound sweep`.
+pub fn run(args: SweepArgs) -> Result<u8> {
+    if args.dirs.is_empty() && args.repos.is_none() {
+        anyhow::bail!("give directories to search (DIR...) or a list (--repos FILE)");
+    }
+    let paths: Vec<&Path> = args.rules.iter().map(PathBuf::as_path).collect();
+    let rules = RuleSet::load(&paths).context("cannot load rules")?;
+    let (mut repos, mut problems) = find_repositories(&args)?;
+    if let Some(shard) = args.shard {
+        repos.retain(|r| shard.owns(&r.identity));
+        problems.retain(|(name, _)| shard.owns(name));
+    }
+    let mut store = match &args.datastore {
+        Some(path) => Some(
+            Datastore::open(path, rules.hash())
+                .with_context(|| format!("cannot open the datastore {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let interrupt = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupt);
+    // First Ctrl-C: finish the repository at hand (its datastore
+    // transaction), then stop and report; a second one exits at once.
+    let _ = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("keyhound: interrupted: finishing the current repository (Ctrl-C again to quit)");
+    });
+    let options = SweepOptions {
+        read: ReadOptions {
+            max_file_size: args.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            scan_binary: args.scan_binary,
+            archives: None,
+            decode: keyhound::decode::Limits::with_depth(args.decode_depth),
+        },
+        threads: args.threads,
+    };
+    let progress: Box<dyn Progress> = if args.quiet {
+        Box::new(NoProgress)
+    } else {
+        super::progress::display(repos.len() as u64)
+    };
+    let mut outcome = sweep::sweep(
+        &rules,
+        &repos,
+        &options,
+        store.as_mut(),
+        progress.as_ref(),
+        &interrupt,
+    )?;
+    drop(progress);
+    for (name, message) in problems {
+        outcome.stats.errors += 1;
+        outcome.errors.push(keyhound::scan::ScanIssue {
+            path: name,
+            message,
+        });
+    }
+    outcome.errors.sort();
+    outcome.build_inventory(&keyhound::inventory::InventoryOptions {
+        now: super::scan::now(),
+    });
+    if !args.quiet {
+        for note in &outcome.notes {
+            eprintln!("keyhound: note: {note}");
+        }
+        for issue in &outcome.errors {
+            eprintln!("keyhound: warning: {}: {}", issue.path, issue.message);
+        }
+    }
+    emit(
+        &outcome,
+        &rules,
+        &Output {
+            format: Format::from(args.format),
+            path: args.output.as_deref(),
+            show_secrets: args.show_secrets,
+            color: args.color,
+            quiet: args.quiet,
+        },
+    )?;
+    if interrupt.load(Ordering::SeqCst) {
+        return Ok(130);
+    }
+    Ok(exit_code(
+        &outcome,
+        Severity::from(args.fail_on),
+        args.exit_code,
+    ))
+}
+
+/// A repository that could not be made ready: (identity, message).
+type Problem = (String, String);
+
+/// Repositories under the DIRs and in --repos, sorted by identity and
+/// deduplicated; problems as (identity, message).
+fn find_repositories(args: &SweepArgs) -> Result<(Vec<RepoSource>, Vec<Problem>)> {
+    let mut repos = Vec::new();
+    let mut problems = Vec::new();
+    for dir in &args.dirs {
+        if !dir.is_dir() {
+            anyhow::bail!("not a directory: {}", dir.display());
+        }
+        let (found, unreadable) = sweep::discover(dir);
+        repos.extend(found);
+        problems.extend(unreadable);
+    }
+    if let Some(list) = &args.repos {
+        let text = std::fs::read_to_string(list)
+            .with_context(|| format!("cannot read {}", list.display()))?;
+        let cache = args
+            .cache_dir
+            .clone()
+            .unwrap_or_else(sweep::default_cache_dir);
+        let (ready, failed) = sweep::prepare(&sweep::entries(&text), &cache);
+        repos.extend(ready);
+        problems.extend(failed.into_iter().map(|p| (p.entry, p.message)));
+    }
+    repos.sort();
+    repos.dedup_by(|a, b| a.identity == b.identity);
+    Ok((repos, problems))
+}
