@@ -30,6 +30,7 @@ pub fn declarations(
         let props = resource.get("Properties").unwrap_or(&empty);
         let key = format!("cfn:{path}:{id}");
         let mut decl = Declaration::new("aws", kind, id, path, line);
+        decl.principal = Some(id.clone());
         match kind {
             "AWS::IAM::User" => {
                 decl.kind = Some(Kind::IamUser);

@@ -80,6 +80,6 @@ pub fn discover(path: &str, bytes: &[u8]) -> Option<FileDeclarations> {
 
 /// First line of a parser's message, clipped.
 pub(crate) fn first_line(message: &str) -> String {
-    let line = message.lines().next().unwrap_or("");
+    let line = message.lines().next().unwrap_or("").trim();
     line.chars().take(200).collect()
 }
