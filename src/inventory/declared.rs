@@ -161,7 +161,14 @@ fn from_declared(item: &DeclaredIdentity, owners: &[(&OwnerFile, CodeOwners)]) -
 
 /// The severity of a declared identity: from its weightiest reason.
 fn severity(risk: &Risk) -> Severity {
-    match risk.reasons.iter().map(|r| r.points).max().unwrap_or(0) {
+    reason_severity(risk.reasons.iter().map(|r| r.points).max().unwrap_or(0))
+}
+
+/// The severity of a declared risk reason of `points` points (40 and more
+/// critical, 25 high, 15 medium, else low): SARIF levels and
+/// `--fail-on-declared` use it.
+pub fn reason_severity(points: i32) -> Severity {
+    match points {
         40.. => Severity::Critical,
         25..=39 => Severity::High,
         15..=24 => Severity::Medium,

@@ -26,6 +26,7 @@ use crate::rules::{Confidence, Severity};
 use crate::scan::{OwnerFile, ScanOutcome};
 use crate::validate::Weakness;
 
+pub use declared::reason_severity as declared_reason_severity;
 pub use diff::{Change, InventoryDiff, diff};
 pub use environment::Environment;
 pub use kind::Kind;
