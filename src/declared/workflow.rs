@@ -98,16 +98,16 @@ pub fn declarations(
             let with = step.get("with");
             let input = |name: &str| with.and_then(|w| w.get(name)).and_then(Value::as_str);
             let step_line = lines::containing(text, uses, line).unwrap_or(line);
-            let secret = inputs
+            let stored = inputs
                 .iter()
                 .filter_map(|name| input(name))
                 .find_map(secret_name);
-            if let Some(secret) = secret {
+            if let Some(stored) = stored {
                 let mut reason = decl.make_reason(
                     "static-cloud-credentials-in-ci",
                     "NHI6",
                     25,
-                    format!("job {id} logs in to the cloud with the long-lived secret {secret} ({action}): use OIDC (id-token: write + role)"),
+                    format!("job {id} logs in to the cloud with the long-lived secret {stored} ({action}): use OIDC (id-token: write + role)"),
                 );
                 reason.line = step_line;
                 decl.reasons.push(reason);
