@@ -17,10 +17,12 @@
 //! - [`scan`]: drives a source with detecting workers and collects findings.
 //! - [`finding`]: findings, locations, fingerprints, redaction.
 //! - [`validate`]: offline validators: typed evidence decoded from a secret's format.
+//! - [`declared`]: identities declared by infrastructure code (Terraform, Kubernetes, CloudFormation, workflows).
 //! - [`inventory`]: findings grouped into machine identities, with risk.
 //! - [`suppress`]: baselines, ignore files, inline allows, allowlists, project config.
 //! - [`report`]: output formats; never sees a regex.
 
+pub mod declared;
 pub mod decode;
 pub mod detect;
 pub mod finding;

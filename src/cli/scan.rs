@@ -102,6 +102,11 @@ pub struct ScanArgs {
     /// reported.
     #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY", help_heading = "Exit code")]
     fail_on: FailOn,
+    /// Also fail on risks of identities declared by infrastructure code
+    /// (NHI5/NHI6/NHI7 reasons of at least this severity); by default they
+    /// are reported only.
+    #[arg(long, value_enum, value_name = "SEVERITY", help_heading = "Exit code")]
+    fail_on_declared: Option<FailOn>,
     /// Exit code when findings of at least --fail-on severity remain (0 =
     /// warn only).
     #[arg(long, value_name = "N", default_value_t = EXIT_FINDINGS, help_heading = "Exit code")]
@@ -338,11 +343,23 @@ pub fn run_as(args: ScanArgs, format: Format, extra: &[(Format, PathBuf)]) -> Re
         }
     }
     let threshold = Severity::from(args.fail_on);
+    let declared_failing = args.fail_on_declared.map_or(0, |minimum| {
+        let minimum = Severity::from(minimum);
+        outcome
+            .identities
+            .iter()
+            .flat_map(|i| &i.risk.reasons)
+            .filter(|r| r.path.is_some())
+            .filter(|r| matches!(r.nhi.as_deref(), Some("NHI5" | "NHI6" | "NHI7")))
+            .filter(|r| keyhound::inventory::declared_reason_severity(r.points) >= minimum)
+            .count()
+    });
     let failing = outcome
         .findings
         .iter()
         .filter(|f| f.severity >= threshold)
-        .count();
+        .count()
+        + declared_failing;
     if failing == 0 {
         return Ok(EXIT_CLEAN);
     }

@@ -93,6 +93,24 @@ fn changes(old: &Identity, new: &Identity) -> Vec<String> {
         show(&new.present_at_head),
     );
     compare(
+        "origins",
+        old.origins
+            .iter()
+            .map(|o| o.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        new.origins
+            .iter()
+            .map(|o| o.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    compare(
+        "permissions",
+        old.permissions.len().to_string(),
+        new.permissions.len().to_string(),
+    );
+    compare(
         "confidence",
         old.confidence.as_str().into(),
         new.confidence.as_str().into(),

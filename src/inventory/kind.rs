@@ -63,6 +63,22 @@ pub enum Kind {
     LicenseKey,
     /// Any other secret (generic assignments).
     GenericSecret,
+    /// Declared: Kubernetes service account.
+    KubernetesServiceAccount,
+    /// Declared: AWS IAM user.
+    IamUser,
+    /// Declared: AWS IAM role.
+    IamRole,
+    /// Declared: cloud service account (GCP).
+    CloudServiceAccount,
+    /// Declared: Azure AD application / service principal.
+    ServicePrincipal,
+    /// Declared: a CI job's token (GitHub Actions `GITHUB_TOKEN`).
+    CiJobToken,
+    /// Declared: a repository deploy key.
+    DeployKey,
+    /// Declared: a CI secret (GitHub Actions secret).
+    CiSecret,
 }
 
 impl Kind {
@@ -94,6 +110,14 @@ impl Kind {
         Kind::EncryptionKey,
         Kind::LicenseKey,
         Kind::GenericSecret,
+        Kind::KubernetesServiceAccount,
+        Kind::IamUser,
+        Kind::IamRole,
+        Kind::CloudServiceAccount,
+        Kind::ServicePrincipal,
+        Kind::CiJobToken,
+        Kind::DeployKey,
+        Kind::CiSecret,
     ];
 
     /// The kebab-case name used in reports.
@@ -125,6 +149,14 @@ impl Kind {
             Kind::EncryptionKey => "encryption-key",
             Kind::LicenseKey => "license-key",
             Kind::GenericSecret => "generic-secret",
+            Kind::KubernetesServiceAccount => "kubernetes-service-account",
+            Kind::IamUser => "iam-user",
+            Kind::IamRole => "iam-role",
+            Kind::CloudServiceAccount => "cloud-service-account",
+            Kind::ServicePrincipal => "service-principal",
+            Kind::CiJobToken => "ci-job-token",
+            Kind::DeployKey => "deploy-key",
+            Kind::CiSecret => "ci-secret",
         }
     }
 

@@ -8,11 +8,13 @@
 //!   its key id);
 //! - the same public key (a private key and its certificate).
 
+mod declared;
 mod diff;
 mod environment;
 mod group;
 mod kind;
 mod merge;
+mod origin;
 mod owners;
 mod risk;
 
@@ -25,10 +27,12 @@ use crate::rules::{Confidence, Severity};
 use crate::scan::{OwnerFile, ScanOutcome};
 use crate::validate::Weakness;
 
+pub use declared::reason_severity as declared_reason_severity;
 pub use diff::{Change, InventoryDiff, diff};
 pub use environment::Environment;
 pub use kind::Kind;
 pub use merge::merge_identities;
+pub use origin::Origin;
 pub use owners::{CODEOWNERS_PATHS, CodeOwners};
 pub use risk::{Reason, Risk};
 
@@ -38,6 +42,10 @@ pub struct Identity {
     /// Stable id: derived from the public key, the AWS key id or the secret,
     /// so the same credential has the same id in every run.
     pub id: String,
+    /// Where it comes from: `leaked` (found in the files), `declared`
+    /// (infrastructure code creates it), or both (sorted).
+    #[serde(default)]
+    pub origins: Vec<Origin>,
     /// Kind, from a closed list ([`Kind`]).
     pub kind: Kind,
     /// Provider (`aws`, `github`...).
@@ -82,6 +90,18 @@ pub struct Identity {
     pub findings: Vec<String>,
     /// Rules that matched (sorted).
     pub rules: Vec<String>,
+    /// Declared identities: the resources that declare it
+    /// (`aws_iam_user.ci`, `ServiceAccount ci/deployer`).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub resources: Vec<String>,
+    /// Declared identities: its permissions, summarised (`Allow s3:* on *`,
+    /// `roles/owner on project p`, `get,list on pods`), wildcards as written.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub permissions: Vec<String>,
+    /// Declared identities: who may assume it (`AWS: *`, `Service:
+    /// ec2.amazonaws.com`, `OIDC: arn:...`).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub trust: Vec<String>,
     /// Risk score and reasons.
     pub risk: Risk,
 }
@@ -124,6 +144,14 @@ pub struct InventoryOptions {
     pub now: i64,
 }
 
+/// Orders identities: highest risk first, then id.
+fn by_risk(a: &Identity, b: &Identity) -> std::cmp::Ordering {
+    b.risk
+        .score
+        .cmp(&a.risk.score)
+        .then_with(|| a.id.cmp(&b.id))
+}
+
 /// Builds the identities of a scan, sorted by risk (highest first), then id.
 pub fn build(outcome: &ScanOutcome, options: &InventoryOptions) -> Vec<Identity> {
     let members: Vec<&Finding> = outcome
@@ -142,20 +170,18 @@ pub fn build(outcome: &ScanOutcome, options: &InventoryOptions) -> Vec<Identity>
         .iter()
         .map(|file| (file, CodeOwners::parse(&file.text)))
         .collect();
-    let mut identities: Vec<Identity> = group::groups(&members)
+    let found: Vec<(Identity, BTreeSet<String>)> = group::groups(&members)
         .into_iter()
         .map(|group| {
+            let links = declared::link_keys(&group.iter().map(|&i| members[i]).collect::<Vec<_>>());
             let group: Vec<(&Finding, bool)> =
                 group.into_iter().map(|i| (members[i], leaked[i])).collect();
-            identity(&group, &owners, options.now)
+            (identity(&group, &owners, options.now), links)
         })
         .collect();
-    identities.sort_by(|a, b| {
-        b.risk
-            .score
-            .cmp(&a.risk.score)
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    let declarations = crate::declared::resolve(&outcome.declarations, options.now);
+    let mut identities = declared::merge(found, &declarations, &owners);
+    identities.sort_by(by_risk);
     identities
 }
 
@@ -291,6 +317,7 @@ fn identity(group: &[(&Finding, bool)], owners: &[(&OwnerFile, CodeOwners)], now
     rules.dedup();
     Identity {
         id: group::identity_id(&group.iter().map(|(f, _)| *f).collect::<Vec<_>>()),
+        origins: vec![Origin::Leaked],
         kind,
         provider: primary.provider.clone(),
         credential_type: primary.identity.clone(),
@@ -317,6 +344,9 @@ fn identity(group: &[(&Finding, bool)], owners: &[(&OwnerFile, CodeOwners)], now
         locations: locations.into_iter().collect(),
         findings: finding_ids,
         rules,
+        resources: Vec::new(),
+        permissions: Vec::new(),
+        trust: Vec::new(),
         risk: risk::assess(&facts, now),
     }
 }

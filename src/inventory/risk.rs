@@ -31,6 +31,12 @@ pub struct Reason {
     pub points: i32,
     /// What to tell a person.
     pub message: String,
+    /// Declared identities: the file of the declaration behind the reason.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub path: Option<String>,
+    /// Declared identities: the line of that declaration.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub line: Option<usize>,
 }
 
 /// Facts about an identity the risk is computed from.
@@ -91,6 +97,8 @@ pub fn assess(facts: &Facts, now: i64) -> Risk {
             nhi: nhi.map(str::to_string),
             points,
             message,
+            path: None,
+            line: None,
         });
     };
     let prod = facts.environments.contains(&super::Environment::Prod);
@@ -259,11 +267,19 @@ pub fn assess(facts: &Facts, now: i64) -> Risk {
             );
         }
     }
-    reasons.sort_by(|a, b| b.points.cmp(&a.points).then_with(|| a.code.cmp(&b.code)));
-    let total: i32 = reasons.iter().map(|r| r.points).sum();
-    Risk {
-        score: total.clamp(0, 100) as u8,
-        reasons,
+    Risk::of(reasons)
+}
+
+impl Risk {
+    /// The risk of `reasons`: sorted (most weighty first), points summed and
+    /// clamped to 0-100.
+    pub fn of(mut reasons: Vec<Reason>) -> Risk {
+        reasons.sort_by(|a, b| b.points.cmp(&a.points).then_with(|| a.code.cmp(&b.code)));
+        let total: i32 = reasons.iter().map(|r| r.points).sum();
+        Risk {
+            score: total.clamp(0, 100) as u8,
+            reasons,
+        }
     }
 }
 

@@ -8,6 +8,7 @@ mod inventory;
 mod json;
 mod markdown;
 mod sarif;
+mod sarif_declared;
 mod text;
 
 use std::io::{self, Write};

@@ -38,10 +38,13 @@ pub fn write(
         .map(|f| f.rule_id.as_str())
         .collect();
     let index: BTreeMap<&str, usize> = used.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let descriptors = used
+    let mut descriptors = used
         .iter()
         .map(|id| descriptor(rules, id))
         .collect::<Vec<_>>();
+    let (declared_descriptors, declared_results) =
+        super::sarif_declared::results(&outcome.identities, descriptors.len());
+    descriptors.extend(declared_descriptors);
 
     let identity_of: BTreeMap<&str, &Identity> = outcome
         .identities
@@ -67,6 +70,12 @@ pub fn write(
                     finding, identity, location, rule_index, line_hash, options,
                 ));
             }
+        }
+    }
+    for result in declared_results {
+        total += 1;
+        if results.len() < MAX_RESULTS {
+            results.push(result);
         }
     }
     let mut run_properties = BTreeMap::new();

@@ -42,6 +42,10 @@ impl<'r> Collector<'r> {
             }
             Event::Error(issue) => self.outcome.errors.push(issue),
             Event::Stats(stats) => self.add_stats(&stats),
+            Event::Declared(found) => {
+                self.outcome.notes.extend(found.notes);
+                self.outcome.declarations.extend(found.declarations);
+            }
         }
     }
 
@@ -203,6 +207,9 @@ impl<'r> Collector<'r> {
         outcome.skipped.sort();
         outcome.repositories.sort();
         outcome.notes.sort();
+        outcome
+            .declarations
+            .sort_by(|a, b| (&a.path, a.line, &a.resource).cmp(&(&b.path, b.line, &b.resource)));
         outcome
     }
 }

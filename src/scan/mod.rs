@@ -124,6 +124,10 @@ pub struct ScanOutcome {
     pub identities: Vec<crate::inventory::Identity>,
     /// CODEOWNERS files of the scanned roots and repositories (for inventory owners).
     pub owner_files: Vec<OwnerFile>,
+    /// Identities declared by infrastructure code in the scanned files
+    /// (filesystem scans; resolved into the inventory by
+    /// [`crate::inventory::build`]).
+    pub declarations: Vec<crate::declared::Declaration>,
 }
 
 /// A CODEOWNERS file and the locations it governs.

@@ -76,6 +76,8 @@ pub enum Event {
     Error(ScanIssue),
     /// A worker's counters, sent once when it is dropped.
     Stats(Stats),
+    /// Identities declared by an infrastructure-code file.
+    Declared(crate::declared::FileDeclarations),
 }
 
 /// Per-thread detecting visitor.
@@ -122,6 +124,12 @@ impl<'r> Worker<'r> {
     pub fn scan_blob(&mut self, path: Option<&str>, blob_id_hex: Option<String>, bytes: &[u8]) {
         self.stats.files += 1;
         self.stats.bytes += bytes.len() as u64;
+        // A path check first: only infrastructure code is parsed for declarations.
+        if let Some(path) = path.filter(|p| crate::declared::may_be_iac(p)) {
+            if let Some(found) = crate::declared::discover(path, bytes) {
+                self.send(Event::Declared(found));
+            }
+        }
         self.matches.clear();
         self.detector.scan(bytes, &mut self.matches);
         if let Some(view) = super::config_view::build(path, bytes) {

@@ -13,6 +13,7 @@ mod archive;
 mod cli;
 mod completions;
 mod config_files;
+mod declared;
 mod decode;
 mod formats;
 mod generic;

@@ -1,0 +1,85 @@
+//! Is a file infrastructure code? First by path (no reading), then by a
+//! content check of the bytes already in memory.
+
+use memchr::memmem;
+
+/// Files larger than this are not read for declarations.
+pub const MAX_BYTES: usize = 4 << 20;
+
+/// A format of infrastructure code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Terraform / HCL (`*.tf`).
+    Terraform,
+    /// Terraform state (`*.tfstate`, JSON).
+    TerraformState,
+    /// Kubernetes manifests (YAML or JSON with `apiVersion` and `kind`).
+    Kubernetes,
+    /// CloudFormation templates (YAML or JSON).
+    CloudFormation,
+    /// GitHub Actions workflows (`.github/workflows/*.yml`).
+    Workflow,
+}
+
+/// Cheap path check: could `path` be infrastructure code at all?
+pub fn may_be_iac(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".tf", ".tfstate", ".yaml", ".yml", ".json", ".template"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+/// The format of `path` with content `bytes`, or `None` when it is not
+/// infrastructure code.
+pub fn format_of(path: &str, bytes: &[u8]) -> Option<Format> {
+    if bytes.len() > MAX_BYTES {
+        return None;
+    }
+    let lower = path.to_ascii_lowercase().replace('\\', "/");
+    if lower.ends_with(".tf") {
+        return Some(Format::Terraform);
+    }
+    if lower.ends_with(".tfstate") {
+        return has(bytes, b"\"resources\"").then_some(Format::TerraformState);
+    }
+    let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    if yaml && lower.contains(".github/workflows/") {
+        return (has(bytes, b"jobs")).then_some(Format::Workflow);
+    }
+    if has(bytes, b"AWSTemplateFormatVersion") || (has(bytes, b"Resources") && has(bytes, b"AWS::"))
+    {
+        return Some(Format::CloudFormation);
+    }
+    if has(bytes, b"apiVersion") && has(bytes, b"kind") && !lower.ends_with(".template") {
+        return Some(Format::Kubernetes);
+    }
+    None
+}
+
+fn has(bytes: &[u8], needle: &[u8]) -> bool {
+    memmem::find(bytes, needle).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_path_and_content() {
+        assert!(!may_be_iac("src/main.rs"));
+        assert_eq!(format_of("a/main.tf", b""), Some(Format::Terraform));
+        assert_eq!(
+            format_of(".github/workflows/ci.yml", b"on: push\njobs: {}\n"),
+            Some(Format::Workflow)
+        );
+        assert_eq!(
+            format_of("k8s/sa.yaml", b"apiVersion: v1\nkind: ServiceAccount\n"),
+            Some(Format::Kubernetes)
+        );
+        assert_eq!(
+            format_of("cfn.yaml", b"Resources:\n  U:\n    Type: AWS::IAM::User\n"),
+            Some(Format::CloudFormation)
+        );
+        assert_eq!(format_of("config.yaml", b"a: 1\n"), None);
+    }
+}
