@@ -200,7 +200,7 @@ impl Finder {
         if seen & UPPER == 0
             || seen & LOWER == 0
             || token.len() % 4 == 1
-            || (pad > 0 && (token.len() + pad) % 4 != 0)
+            || (pad > 0 && !(token.len() + pad).is_multiple_of(4))
             || !base64_looks_like_text(token)
         {
             return;

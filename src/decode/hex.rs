@@ -14,7 +14,7 @@ fn digit(b: u8) -> Option<u8> {
 /// high digit of (nearly) every byte is 2..=7 or `0` (ASCII text and tabs or
 /// newlines): a hash or random hex string fails almost surely, without decoding.
 pub fn looks_like_text(token: &[u8]) -> bool {
-    if token.len() % 2 != 0 {
+    if !token.len().is_multiple_of(2) {
         return false;
     }
     let mut off = 0usize;
@@ -33,7 +33,7 @@ pub fn looks_like_text(token: &[u8]) -> bool {
 /// Decodes `token` into `out` (cleared first); false on an invalid digit or odd length.
 pub fn decode(token: &[u8], out: &mut Vec<u8>) -> bool {
     out.clear();
-    if token.len() % 2 != 0 {
+    if !token.len().is_multiple_of(2) {
         return false;
     }
     for pair in token.chunks_exact(2) {
