@@ -120,6 +120,9 @@ pub struct InventoryOptions {
     /// "Now" in Unix seconds, for expiry and age (the CLI honours
     /// `SOURCE_DATE_EPOCH` so runs can be reproduced).
     pub now: i64,
+    /// `--fingerprint-salt`: identity ids are keyed with it
+    /// ([`crate::finding::salted_id`]), like the findings' fingerprints.
+    pub salt: Option<String>,
 }
 
 /// Builds the identities of a scan, sorted by risk (highest first), then id.
@@ -148,6 +151,11 @@ pub fn build(outcome: &ScanOutcome, options: &InventoryOptions) -> Vec<Identity>
             identity(&group, &owners, options.now)
         })
         .collect();
+    if let Some(salt) = &options.salt {
+        for identity in &mut identities {
+            identity.id = crate::finding::salted_id(salt, &identity.id);
+        }
+    }
     identities.sort_by(|a, b| {
         b.risk
             .score

@@ -157,6 +157,15 @@ impl ScanOutcome {
         self.stats.findings = self.findings.len() as u64;
     }
 
+    /// Replaces every fingerprint (findings and observations) by its salted
+    /// form ([`crate::finding::salted_fingerprint`], `--fingerprint-salt`).
+    pub fn salt_fingerprints(&mut self, salt: &str) {
+        for finding in self.findings.iter_mut().chain(self.observations.iter_mut()) {
+            finding.fingerprint =
+                crate::finding::salted_fingerprint(salt, &finding.rule_id, &finding.secret);
+        }
+    }
+
     /// Builds [`ScanOutcome::identities`] from the findings and observations.
     pub fn build_inventory(&mut self, options: &crate::inventory::InventoryOptions) {
         self.identities = crate::inventory::build(self, options);

@@ -18,6 +18,7 @@ mod formats;
 mod generic;
 mod git;
 mod html;
+mod hygiene;
 mod inventory;
 mod markdown;
 mod multipart;
