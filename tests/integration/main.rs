@@ -14,6 +14,7 @@ mod cli;
 mod completions;
 mod config_files;
 mod decode;
+mod determinism;
 mod formats;
 mod generic;
 mod git;
