@@ -349,7 +349,10 @@ impl BlobVisitor for Worker<'_> {
         match reason {
             SkipReason::Binary => self.stats.skipped_binary += 1,
             SkipReason::TooLarge => self.stats.skipped_large += 1,
-            SkipReason::ArchiveTooDeep | SkipReason::ArchiveBomb | SkipReason::ArchiveLimit => {}
+            SkipReason::ArchiveTooDeep
+            | SkipReason::ArchiveBomb
+            | SkipReason::ArchiveLimit
+            | SkipReason::SpecialFile => {}
         }
         self.send(Event::Skipped(Skipped {
             path: path.to_string(),

@@ -18,6 +18,7 @@ mod determinism;
 mod formats;
 mod generic;
 mod git;
+mod hostile;
 mod html;
 mod hygiene;
 mod inventory;
