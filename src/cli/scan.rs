@@ -76,6 +76,10 @@ pub struct ScanArgs {
     /// and scan the decoded text (0 = off).
     #[arg(long, value_name = "N", default_value_t = keyhound::decode::DEFAULT_DEPTH)]
     decode_depth: usize,
+    /// Stop detecting in a file after SECS seconds (0 = no limit), with a
+    /// warning naming it: a pathological file cannot stall the run.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    file_time_budget: f64,
     /// Honour .gitignore/.ignore files (off by default: ignored .env files leak too).
     #[arg(long)]
     respect_gitignore: bool,
@@ -432,6 +436,9 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, R
             scan_binary: args.scan_binary,
             archives: archive_limits(args),
             decode: keyhound::decode::Limits::with_depth(args.decode_depth),
+            time_budget: (args.file_time_budget > 0.0)
+                .then(|| std::time::Duration::try_from_secs_f64(args.file_time_budget).ok())
+                .flatten(),
         },
         respect_gitignore: args.respect_gitignore,
         follow_symlinks: args.follow_symlinks,

@@ -213,15 +213,20 @@ pub fn scan(
         let walker_sender = sender.clone();
         scope.spawn(move || {
             source::fs::walk(&paths, options, || {
-                Worker::new(rules, walker_sender.clone()).with_decode(options.read.decode)
+                Worker::new(rules, walker_sender.clone())
+                    .with_decode(options.read.decode)
+                    .with_time_budget(options.read.time_budget)
             });
         });
         if stdin {
-            let mut worker = Worker::new(rules, sender.clone()).with_decode(options.read.decode);
+            let mut worker = Worker::new(rules, sender.clone())
+                .with_decode(options.read.decode)
+                .with_time_budget(options.read.time_budget);
             source::stdin::scan_reader(std::io::stdin().lock(), &options.read, &mut worker);
         }
         if let Some(kind) = store {
-            let mut worker = Worker::new(rules, sender.clone());
+            let mut worker =
+                Worker::new(rules, sender.clone()).with_time_budget(options.read.time_budget);
             let stdin = std::io::stdin().lock();
             store_result = source::stores::scan_reader(stdin, kind, &options.read, &mut worker);
         }

@@ -70,7 +70,15 @@ pub struct ReadOptions {
     pub archives: Option<archive::ArchiveLimits>,
     /// Limits of decoding encoded tokens (`--decode-depth`).
     pub decode: crate::decode::Limits,
+    /// Detection time allowed per file or blob (`--file-time-budget`);
+    /// `None`: unlimited. See [`crate::scan::Worker::with_time_budget`].
+    pub time_budget: Option<std::time::Duration>,
 }
+
+/// Default of [`ReadOptions::time_budget`]: far above what any file takes
+/// (a 25 MiB file scans in well under a second in a release build), so it
+/// only ever stops a pathological blob and never makes output depend on load.
+pub const DEFAULT_FILE_TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Default for ReadOptions {
     fn default() -> Self {
@@ -79,6 +87,7 @@ impl Default for ReadOptions {
             scan_binary: false,
             archives: Some(archive::ArchiveLimits::default()),
             decode: crate::decode::Limits::DEFAULT,
+            time_budget: Some(DEFAULT_FILE_TIME_BUDGET),
         }
     }
 }

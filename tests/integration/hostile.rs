@@ -488,3 +488,29 @@ fn malformed_rule_files_and_malicious_regexes_are_clear_errors() {
     );
     assert_scan_completed(&run, &token);
 }
+
+#[test]
+fn per_file_time_budget_stops_detection_with_a_warning() {
+    let (tree, token) = tree_with_a_secret(14);
+    // A budget of a microsecond runs out before the first rule of any file.
+    let run = tree.run(&[
+        "scan",
+        "good",
+        "-f",
+        "json",
+        "--file-time-budget",
+        "0.000001",
+    ]);
+    run.expect_code(crate::common::EXIT_CLEAN);
+    assert!(
+        run.stderr.contains("good/app.env: scan stopped after")
+            && run.stderr.contains("per-file time budget"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.json()["stats"]["errors"], 1);
+    assert!(!run.all_output().contains(&token));
+    // 0 means no budget.
+    let run = tree.run(&["scan", "good", "-f", "json", "--file-time-budget", "0"]);
+    assert_scan_completed(&run, &token);
+}
