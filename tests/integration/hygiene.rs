@@ -321,3 +321,22 @@ fn fingerprint_salt_keys_fingerprints_and_identity_ids() {
     ])
     .expect_code(EXIT_CLEAN);
 }
+
+#[test]
+fn test_and_fuzz_sources_hold_no_credential_shaped_literal() {
+    // Test secrets are built at run time (FakeSecrets), never written whole;
+    // `medium` leaves out the low-confidence generic guesses at test data
+    // at the deliberately weak fixtures of some tests.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = Tree::new().run(&[
+        "scan",
+        &format!("{root}/src"),
+        &format!("{root}/tests"),
+        &format!("{root}/fuzz/fuzz_targets"),
+        "--min-confidence",
+        "medium",
+        "--no-config",
+        "-q",
+    ]);
+    run.expect_code(EXIT_CLEAN);
+}
