@@ -392,10 +392,18 @@ fn utf16_text_is_decoded_with_right_lines() {
     };
     tree.write("win/utf16le.txt", utf16(false));
     tree.write("win/utf16be.txt", utf16(true));
+    tree.write(
+        "win/bundle.zip",
+        crate::archive::zip_of(&[("inner.txt", &utf16(false))]),
+    );
     let run = tree.run(&["scan", ".", "-f", "json"]);
     let report = assert_scan_completed(&run, &token);
     let found = locations(&report);
-    for file in ["win/utf16le.txt", "win/utf16be.txt"] {
+    for file in [
+        "win/utf16le.txt",
+        "win/utf16be.txt",
+        "win/bundle.zip!inner.txt",
+    ] {
         assert!(
             found.contains(&(file.to_string(), 3, 12)),
             "{file}: {found:?}"
