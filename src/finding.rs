@@ -70,6 +70,41 @@ pub fn fingerprint(rule_id: &str, secret: &Secret) -> String {
     hex(&hasher.finalize())
 }
 
+/// [`fingerprint`] keyed with `salt` (`--fingerprint-salt`): hex
+/// HMAC-SHA256 with key `salt` over the same input, `"v1\0" + rule_id +
+/// "\0" + secret`. Without the salt, nobody can check a guessed secret
+/// against a shared report; with it, fingerprints stay stable across runs.
+pub fn salted_fingerprint(salt: &str, rule_id: &str, secret: &Secret) -> String {
+    use hmac::Mac;
+    let mut mac = hmac_with(salt);
+    Mac::update(&mut mac, b"v1\0");
+    Mac::update(&mut mac, rule_id.as_bytes());
+    Mac::update(&mut mac, b"\0");
+    Mac::update(&mut mac, secret.expose().as_bytes());
+    hex(&Mac::finalize(mac).into_bytes())
+}
+
+/// `id` (an identity id or another secret-derived hash) keyed with `salt`:
+/// hex HMAC-SHA256 over `id`, cut to the length of `id` (at most 64 digits).
+pub fn salted_id(salt: &str, id: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac_with(salt);
+    Mac::update(&mut mac, b"keyhound-salted-id-v1\0");
+    Mac::update(&mut mac, id.as_bytes());
+    let mut out = hex(&Mac::finalize(mac).into_bytes());
+    out.truncate(id.len().min(64));
+    out
+}
+
+/// An HMAC-SHA256 keyed with `salt` (any key length is accepted).
+fn hmac_with(salt: &str) -> hmac::Hmac<Sha256> {
+    use hmac::digest::KeyInit;
+    // HMAC takes keys of every length (long ones are hashed first), so
+    // `new_from_slice` cannot fail; the fallback only satisfies the type.
+    <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(salt.as_bytes())
+        .unwrap_or_else(|_| <hmac::Hmac<Sha256> as KeyInit>::new(&Default::default()))
+}
+
 /// Git blob id of `content`: SHA-1 of `blob <len>\0<content>`, so a file on disk
 /// and the same content in history share one id.
 pub fn blob_id(content: &[u8]) -> String {
@@ -224,6 +259,50 @@ mod tests {
             "h…"
         );
         assert_eq!(format!("{s:?}"), "Secret(ghp_…)");
+    }
+
+    #[test]
+    fn secret_display_and_debug_redact() {
+        let raw = "s3cr3tValueThatMustNotLeak";
+        let s = Secret::from_bytes(raw.as_bytes());
+        for shown in [
+            format!("{s}"),
+            format!("{s:?}"),
+            format!("{s:#?}"),
+            format!(
+                "{:?}",
+                Part {
+                    name: "p".into(),
+                    value: s.clone()
+                }
+            ),
+        ] {
+            assert!(!shown.contains(raw), "{shown}");
+            assert!(!shown.contains("ValueThat"), "{shown}");
+        }
+        assert_eq!(format!("{s}"), "s3cr…");
+    }
+
+    #[test]
+    fn salted_fingerprints_differ_by_salt_and_stay_stable() {
+        let secret = Secret::from_bytes(b"s");
+        let plain = fingerprint("r.x", &secret);
+        let a = salted_fingerprint("team-a", "r.x", &secret);
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, plain);
+        assert_eq!(a, salted_fingerprint("team-a", "r.x", &secret));
+        assert_ne!(a, salted_fingerprint("team-b", "r.x", &secret));
+        assert_ne!(a, salted_fingerprint("team-a", "r.y", &secret));
+        // RFC 4231 test case 2: HMAC-SHA256 with key "Jefe".
+        let mut mac = hmac_with("Jefe");
+        hmac::Mac::update(&mut mac, b"what do ya want for nothing?");
+        assert_eq!(
+            hex(&hmac::Mac::finalize(mac).into_bytes()),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        let id = salted_id("team-a", "0123456789abcdef0123456789abcdef");
+        assert_eq!(id.len(), 32);
+        assert_ne!(id, salted_id("team-b", "0123456789abcdef0123456789abcdef"));
     }
 
     #[test]

@@ -115,8 +115,35 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A panic prints where it happened but not its message, which may quote
+/// scanned content (a secret) — unless `KEYHOUND_PANIC_MESSAGES` is set.
+/// The process then exits with Rust's panic code, 101.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        if std::env::var_os("KEYHOUND_PANIC_MESSAGES").is_some() {
+            let payload = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(ToString::to_string)
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            eprintln!("keyhound: internal error{location}: {payload}");
+        } else {
+            eprintln!(
+                "keyhound: internal error{location} (a bug: please report it); its message is \
+                 withheld as it may quote scanned content (KEYHOUND_PANIC_MESSAGES=1 shows it)"
+            );
+        }
+    }));
+}
+
 /// Parses the command line, runs it and returns the exit code.
 pub fn main() -> ExitCode {
+    install_panic_hook();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),

@@ -40,12 +40,13 @@ pub fn emit(outcome: &ScanOutcome, rules: &RuleSet, output: &Output<'_>) -> Resu
     let options = ReportOptions {
         show_secrets: output.show_secrets,
         color,
+        no_timestamps: false,
     };
     match output.path {
         Some(path) => {
             super::scan::write_file(outcome, rules, output.format, &options, path)?;
             if !output.quiet {
-                eprintln!("{}", report::summary(outcome));
+                eprintln!("{}", report::summary(outcome, &options));
             }
         }
         None => {

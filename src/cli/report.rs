@@ -56,6 +56,7 @@ pub fn run(args: ReportArgs) -> Result<u8> {
     let mut outcome = keyhound::sweep::report_from_store(&rules, &store)?;
     outcome.build_inventory(&keyhound::inventory::InventoryOptions {
         now: super::scan::now(),
+        salt: None,
     });
     emit(
         &outcome,

@@ -1,6 +1,5 @@
 //! `keyhound scan`: flags -> scan options -> report -> exit code.
 
-use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -43,6 +42,15 @@ pub struct ScanArgs {
     /// Print secret values in full (they are redacted by default).
     #[arg(long)]
     show_secrets: bool,
+    /// Key fingerprints and identity ids with SALT (HMAC-SHA256) for reports
+    /// shared outside the team: without the salt nobody can test a guessed
+    /// secret against them. Baselines and ignore files match either form.
+    #[arg(long, value_name = "SALT")]
+    fingerprint_salt: Option<String>,
+    /// Leave elapsed times out of reports (JSON `stats.elapsed_ms` is 0, the
+    /// text summary has no time), so runs compare byte for byte.
+    #[arg(long)]
+    no_timestamps: bool,
     /// Extra rule files (add rules or override built-ins by id).
     #[arg(long = "rules", value_name = "FILE")]
     rules: Vec<PathBuf>,
@@ -68,6 +76,10 @@ pub struct ScanArgs {
     /// and scan the decoded text (0 = off).
     #[arg(long, value_name = "N", default_value_t = keyhound::decode::DEFAULT_DEPTH)]
     decode_depth: usize,
+    /// Stop detecting in a file after SECS seconds (0 = no limit), with a
+    /// warning naming it: a pathological file cannot stall the run.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    file_time_budget: f64,
     /// Honour .gitignore/.ignore files (off by default: ignored .env files leak too).
     #[arg(long)]
     respect_gitignore: bool,
@@ -312,6 +324,7 @@ pub fn run_as(args: ScanArgs, format: Format, extra: &[(Format, PathBuf)]) -> Re
     let report_options = ReportOptions {
         show_secrets: args.show_secrets,
         color,
+        no_timestamps: args.no_timestamps,
     };
     let locations: usize = outcome.findings.iter().map(|f| f.locations.len()).sum();
     let sarif_written = format == Format::Sarif || extra.iter().any(|(f, _)| *f == Format::Sarif);
@@ -328,7 +341,7 @@ pub fn run_as(args: ScanArgs, format: Format, extra: &[(Format, PathBuf)]) -> Re
         Some(path) => {
             write_file(&outcome, &rules, format, &report_options, path)?;
             if !args.quiet {
-                eprintln!("{}", report::summary(&outcome));
+                eprintln!("{}", report::summary(&outcome, &report_options));
             }
         }
         None => {
@@ -393,8 +406,7 @@ pub fn create_baseline(args: ScanArgs) -> Result<u8> {
     let mut text = serde_json::to_string_pretty(&document)?;
     text.push('\n');
     match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => write_atomically(path, |out| out.write_all(text.as_bytes()))?,
         None => print!("{text}"),
     }
     if !args.quiet {
@@ -441,6 +453,9 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, R
             scan_binary: args.scan_binary,
             archives: archive_limits(args),
             decode: keyhound::decode::Limits::with_depth(args.decode_depth),
+            time_budget: (args.file_time_budget > 0.0)
+                .then(|| std::time::Duration::try_from_secs_f64(args.file_time_budget).ok())
+                .flatten(),
         },
         respect_gitignore: args.respect_gitignore,
         follow_symlinks: args.follow_symlinks,
@@ -482,7 +497,18 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, R
         }
     };
     outcome.retain_min_confidence(min_confidence);
-    let suppressed = project.suppressions.apply(&mut outcome);
+    let mut suppressed = project.suppressions.apply(&mut outcome);
+    if let Some(salt) = &args.fingerprint_salt {
+        outcome.salt_fingerprints(salt);
+        // A baseline or ignore file written from salted reports matches now.
+        let again = project.suppressions.apply(&mut outcome);
+        suppressed.baseline += again.baseline;
+        suppressed.ignored += again.ignored;
+        suppressed.allowlisted += again.allowlisted;
+    }
+    if args.no_timestamps {
+        outcome.stats.elapsed_ms = 0;
+    }
     outcome.notes.extend(project.notes);
     if suppressed.total() > 0 {
         outcome.notes.push(format!(
@@ -495,7 +521,10 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, R
         ));
     }
     outcome.notes.sort();
-    outcome.build_inventory(&keyhound::inventory::InventoryOptions { now: now() });
+    outcome.build_inventory(&keyhound::inventory::InventoryOptions {
+        now: now(),
+        salt: args.fingerprint_salt.clone(),
+    });
     if !args.quiet {
         warn(&outcome, max_file_size);
     }
@@ -514,7 +543,7 @@ fn archive_limits(args: &ScanArgs) -> Option<ArchiveLimits> {
 /// Default of `--max-file-size`.
 pub(super) const DEFAULT_MAX_FILE_SIZE: u64 = 25 << 20;
 
-/// Writes one report to `path`.
+/// Writes one report to `path` ([`write_atomically`]).
 pub(super) fn write_file(
     outcome: &ScanOutcome,
     rules: &RuleSet,
@@ -522,12 +551,47 @@ pub(super) fn write_file(
     options: &ReportOptions,
     path: &Path,
 ) -> Result<()> {
-    let file = File::create(path)
+    write_atomically(path, |out| {
+        report::write_report(outcome, rules, format, options, out)
+    })
+}
+
+/// Writes `path` atomically: `write` fills a temporary file in the same
+/// directory (created with mode 0600 on unix: reports name secrets), which
+/// is flushed, synced and renamed over `path`. A reader never sees half a
+/// report, and a failed write leaves any previous file untouched.
+pub(crate) fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
         .with_context(|| format!("cannot create output file {}", path.display()))?;
-    let mut out = BufWriter::new(file);
-    report::write_report(outcome, rules, format, options, &mut out)
+    let mut out = BufWriter::new(temp);
+    write(&mut out)
         .and_then(|()| out.flush())
-        .with_context(|| format!("cannot write {}", path.display()))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let temp = out
+        .into_inner()
+        .map_err(|err| err.into_error())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    temp.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    temp.persist(path)
+        .map_err(|err| err.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }
 
 fn warn(outcome: &ScanOutcome, limit: u64) {

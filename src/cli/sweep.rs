@@ -112,6 +112,7 @@ pub fn run(args: SweepArgs) -> Result<u8> {
             scan_binary: args.scan_binary,
             archives: None,
             decode: keyhound::decode::Limits::with_depth(args.decode_depth),
+            time_budget: Some(keyhound::source::DEFAULT_FILE_TIME_BUDGET),
         },
         threads: args.threads,
     };
@@ -139,6 +140,7 @@ pub fn run(args: SweepArgs) -> Result<u8> {
     outcome.errors.sort();
     outcome.build_inventory(&keyhound::inventory::InventoryOptions {
         now: super::scan::now(),
+        salt: None,
     });
     if !args.quiet {
         for note in &outcome.notes {

@@ -12,6 +12,7 @@ pub mod filters;
 pub mod score;
 
 use std::ops::Range;
+use std::time::Instant;
 
 use aho_corasick::Input;
 use regex::bytes::CaptureLocations;
@@ -46,6 +47,10 @@ pub struct Detector<'r> {
     /// When set, every generic candidate that passes the hard filters is kept
     /// (whatever the model says) and recorded here with its features.
     explained: Option<Vec<Explained>>,
+    /// The current blob's deadline (per-file time budget), checked between rules.
+    deadline: Option<Instant>,
+    /// The deadline passed: rules were skipped since [`Detector::set_deadline`].
+    timed_out: bool,
 }
 
 /// A generic candidate with its scorer features (see [`Detector::explaining`]).
@@ -75,7 +80,30 @@ impl<'r> Detector<'r> {
             locations: vec![None; rules.len()],
             scanned: 0,
             explained: None,
+            deadline: None,
+            timed_out: false,
         }
+    }
+
+    /// Starts a blob's time budget: once `deadline` passes, [`Detector::scan`]
+    /// runs no further rule (checked between rules, so one regex over one
+    /// blob, linear in its size, is the most it overruns) until the next call.
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
+        self.timed_out = false;
+    }
+
+    /// True when the deadline of [`Detector::set_deadline`] cut a scan short.
+    pub fn timed_out(&self) -> bool {
+        self.timed_out
+    }
+
+    /// Checks the deadline; true (and remembered) once it has passed.
+    fn out_of_time(&mut self) -> bool {
+        if !self.timed_out && self.deadline.is_some_and(|d| Instant::now() >= d) {
+            self.timed_out = true;
+        }
+        self.timed_out
     }
 
     /// A detector for training and debugging the generic scorer: it keeps
@@ -103,8 +131,14 @@ impl<'r> Detector<'r> {
     /// Scans `bytes`, appending matches to `out` sorted by secret start.
     pub fn scan(&mut self, bytes: &[u8], out: &mut Vec<Match>) {
         let start = out.len();
+        if self.out_of_time() {
+            return;
+        }
         self.select_candidates(bytes);
         for i in 0..self.candidates.len() {
+            if self.out_of_time() {
+                break;
+            }
             let rule_index = self.candidates[i];
             let rule = &self.rules.rules()[rule_index];
             let locations = &mut self.locations[rule_index];

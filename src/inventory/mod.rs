@@ -142,6 +142,9 @@ pub struct InventoryOptions {
     /// "Now" in Unix seconds, for expiry and age (the CLI honours
     /// `SOURCE_DATE_EPOCH` so runs can be reproduced).
     pub now: i64,
+    /// `--fingerprint-salt`: identity ids are keyed with it
+    /// ([`crate::finding::salted_id`]), like the findings' fingerprints.
+    pub salt: Option<String>,
 }
 
 /// Orders identities: highest risk first, then id.
@@ -181,6 +184,11 @@ pub fn build(outcome: &ScanOutcome, options: &InventoryOptions) -> Vec<Identity>
         .collect();
     let declarations = crate::declared::resolve(&outcome.declarations, options.now);
     let mut identities = declared::merge(found, &declarations, &owners);
+    if let Some(salt) = &options.salt {
+        for identity in &mut identities {
+            identity.id = crate::finding::salted_id(salt, &identity.id);
+        }
+    }
     identities.sort_by(by_risk);
     identities
 }

@@ -52,6 +52,9 @@ pub struct ReportOptions {
     pub show_secrets: bool,
     /// ANSI colors (text format only).
     pub color: bool,
+    /// `--no-timestamps`: leave the elapsed time out of the text summary
+    /// (the CLI also zeroes `stats.elapsed_ms`), so runs compare byte for byte.
+    pub no_timestamps: bool,
 }
 
 impl ReportOptions {

@@ -108,11 +108,12 @@ pub fn write(
     if !outcome.findings.is_empty() {
         writeln!(out)?;
     }
-    writeln!(out, "{}", summary(outcome))
+    writeln!(out, "{}", summary(outcome, options))
 }
 
-/// One-line summary: files, bytes, findings by severity, problems, elapsed.
-pub fn summary(outcome: &ScanOutcome) -> String {
+/// One-line summary: files, bytes, findings by severity, problems, elapsed
+/// (unless [`ReportOptions::no_timestamps`]).
+pub fn summary(outcome: &ScanOutcome, options: &ReportOptions) -> String {
     let stats = &outcome.stats;
     let unit = if outcome.repositories.is_empty() {
         "file"
@@ -124,12 +125,16 @@ pub fn summary(outcome: &ScanOutcome) -> String {
     } else {
         String::new()
     };
+    let elapsed = if options.no_timestamps {
+        String::new()
+    } else {
+        format!(" in {:.2}s", stats.elapsed_ms as f64 / 1000.0)
+    };
     let mut line = format!(
-        "keyhound: scanned {} {unit}{} ({}){commits} in {:.2}s: ",
+        "keyhound: scanned {} {unit}{} ({}){commits}{elapsed}: ",
         stats.files,
         if stats.files == 1 { "" } else { "s" },
         human_bytes(stats.bytes),
-        stats.elapsed_ms as f64 / 1000.0
     );
     if outcome.findings.is_empty() {
         line.push_str("no findings");

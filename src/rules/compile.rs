@@ -74,7 +74,37 @@ fn compile_regex(pattern: &str) -> Result<Regex, String> {
         .unicode(false)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|err| err.to_string())
+        .map_err(|err| regex_error_message(&err))
+}
+
+/// A regex error without the pattern the regex crate quotes (a pattern may
+/// hold a literal secret): `regex parse error at column N: what`, or the
+/// size-limit message as is.
+pub(crate) fn regex_error_message(err: &regex::Error) -> String {
+    let text = err.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(what) = lines
+        .iter()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("error: "))
+    else {
+        return match err {
+            regex::Error::Syntax(_) => "regex parse error".to_string(),
+            _ => text,
+        };
+    };
+    // The caret line under the quoted pattern (indented by 4) gives the column.
+    match lines
+        .iter()
+        .find(|l| l.trim_start().starts_with('^'))
+        .and_then(|l| l.find('^'))
+    {
+        Some(caret) => format!(
+            "regex parse error at column {}: {what}",
+            caret.saturating_sub(4) + 1
+        ),
+        None => format!("regex parse error: {what}"),
+    }
 }
 
 impl Rule {
@@ -512,4 +542,20 @@ fn close_over_substrings(keywords: &[String], own_rules: &[Vec<usize>]) -> Vec<V
             enabled
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn regex_errors_do_not_quote_the_pattern() {
+        let value = ["s3cr3t", "Value", "Kept", "Out"].concat();
+        let message = super::compile_regex(&format!("(?P<secret>{value}"))
+            .err()
+            .unwrap_or_default();
+        assert_eq!(message, "regex parse error at column 1: unclosed group");
+        let huge = super::compile_regex("(?:[a-z0-9]{1000}){1000}")
+            .err()
+            .unwrap_or_default();
+        assert!(huge.contains("size limit"), "{huge}");
+    }
 }

@@ -287,7 +287,9 @@ pub(super) fn scan_layout(
     for pack in 0..layout.packs.len() {
         let traversal = drain(collector, &mut matched, |sender| {
             git::traverse_pack(layout, pack, threads, || {
-                let mut worker = Worker::new(rules, sender.clone()).with_decode(read.decode);
+                let mut worker = Worker::new(rules, sender.clone())
+                    .with_decode(read.decode)
+                    .with_time_budget(read.time_budget);
                 let mut tally = Tally {
                     ids: Vec::new(),
                     sender: ids_sender.clone(),
@@ -401,7 +403,9 @@ pub(super) fn scan_jobs(
             jobs.par_chunks(chunk)
                 .for_each_with(sender, |sender, chunk| {
                     let local = shared.to_thread_local();
-                    let mut worker = Worker::new(rules, sender.clone()).with_decode(read.decode);
+                    let mut worker = Worker::new(rules, sender.clone())
+                        .with_decode(read.decode)
+                        .with_time_budget(read.time_budget);
                     let mut buffer = Vec::new();
                     for job in chunk {
                         read_and_scan(&local, &job.blob, read, &mut buffer, &mut worker);

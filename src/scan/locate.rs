@@ -62,10 +62,16 @@ impl<'a> Locator<'a> {
 }
 
 /// Line number and line start of `to`, counting from a known line start.
+/// Lines end with `\n`, `\r\n` or a lone `\r` (classic Mac files).
 fn position(bytes: &[u8], line: usize, line_start: usize, to: usize) -> (usize, usize) {
     let mut found = (line, line_start);
-    for nl in memchr::memchr_iter(b'\n', &bytes[line_start..to]) {
-        found = (found.0 + 1, line_start + nl + 1);
+    for at in memchr::memchr2_iter(b'\n', b'\r', &bytes[line_start..to]) {
+        let at = line_start + at;
+        // The `\r` of a `\r\n` pair: its `\n` ends the line.
+        if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+            continue;
+        }
+        found = (found.0 + 1, at + 1);
     }
     found
 }
@@ -78,6 +84,29 @@ fn columns(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crlf_and_cr_only_line_endings() {
+        for text in [
+            "a\nbb\nccc KEY",
+            "a\r\nbb\r\nccc KEY",
+            "a\rbb\rccc KEY",
+            "a\r\nbb\rccc KEY",
+        ] {
+            let at = text.find("KEY").unwrap_or(0);
+            let span = Locator::new(text.as_bytes()).span(&(at..at + 3));
+            assert_eq!(
+                (span.line, span.column, span.end_column),
+                (3, 5, 8),
+                "{text:?}"
+            );
+        }
+        // A range ending between `\r` and `\n` does not count the line twice.
+        let text = b"ab\r\ncd";
+        let mut locator = Locator::new(text);
+        assert_eq!(locator.span(&(0..3)).end_line, 1);
+        assert_eq!(locator.span(&(5..6)).line, 2);
+    }
 
     #[test]
     fn lines_and_columns() {

@@ -163,6 +163,15 @@ impl ScanOutcome {
         self.stats.findings = self.findings.len() as u64;
     }
 
+    /// Replaces every fingerprint (findings and observations) by its salted
+    /// form ([`crate::finding::salted_fingerprint`], `--fingerprint-salt`).
+    pub fn salt_fingerprints(&mut self, salt: &str) {
+        for finding in self.findings.iter_mut().chain(self.observations.iter_mut()) {
+            finding.fingerprint =
+                crate::finding::salted_fingerprint(salt, &finding.rule_id, &finding.secret);
+        }
+    }
+
     /// Builds [`ScanOutcome::identities`] from the findings and observations.
     pub fn build_inventory(&mut self, options: &crate::inventory::InventoryOptions) {
         self.identities = crate::inventory::build(self, options);
@@ -210,15 +219,20 @@ pub fn scan(
         let walker_sender = sender.clone();
         scope.spawn(move || {
             source::fs::walk(&paths, options, || {
-                Worker::new(rules, walker_sender.clone()).with_decode(options.read.decode)
+                Worker::new(rules, walker_sender.clone())
+                    .with_decode(options.read.decode)
+                    .with_time_budget(options.read.time_budget)
             });
         });
         if stdin {
-            let mut worker = Worker::new(rules, sender.clone()).with_decode(options.read.decode);
+            let mut worker = Worker::new(rules, sender.clone())
+                .with_decode(options.read.decode)
+                .with_time_budget(options.read.time_budget);
             source::stdin::scan_reader(std::io::stdin().lock(), &options.read, &mut worker);
         }
         if let Some(kind) = store {
-            let mut worker = Worker::new(rules, sender.clone());
+            let mut worker =
+                Worker::new(rules, sender.clone()).with_time_budget(options.read.time_budget);
             let stdin = std::io::stdin().lock();
             store_result = source::stores::scan_reader(stdin, kind, &options.read, &mut worker);
         }

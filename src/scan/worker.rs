@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 use std::sync::mpsc::Sender;
+use std::time::{Duration, Instant};
 
 use crate::decode::{Budget, Finder, Limits, line_prefix};
 use crate::detect::{Detector, Match};
@@ -91,6 +92,8 @@ pub struct Worker<'r> {
     stats: Stats,
     decode: Limits,
     finder: Finder,
+    /// Per-blob time budget (see [`Worker::with_time_budget`]).
+    time_budget: Option<Duration>,
 }
 
 impl<'r> Worker<'r> {
@@ -105,7 +108,16 @@ impl<'r> Worker<'r> {
             stats: Stats::default(),
             decode: Limits::default(),
             finder: Finder::new(),
+            time_budget: Some(crate::source::DEFAULT_FILE_TIME_BUDGET),
         }
+    }
+
+    /// Gives each blob at most `budget` of detection time (`None`: no
+    /// limit). A blob that runs out keeps the matches found so far and is
+    /// reported as a scan issue naming it.
+    pub fn with_time_budget(mut self, budget: Option<Duration>) -> Self {
+        self.time_budget = budget;
+        self
     }
 
     /// The same worker decoding encoded tokens within `limits`
@@ -122,6 +134,31 @@ impl<'r> Worker<'r> {
 
     /// Scans one blob. `blob_id` is computed from the content when not given.
     pub fn scan_blob(&mut self, path: Option<&str>, blob_id_hex: Option<String>, bytes: &[u8]) {
+        let started = Instant::now();
+        self.detector
+            .set_deadline(self.time_budget.and_then(|b| started.checked_add(b)));
+        self.scan_blob_within_budget(path, blob_id_hex, bytes);
+        if self.detector.timed_out() {
+            let shown = path.unwrap_or("<blob>");
+            self.stats.errors += 1;
+            self.send(Event::Error(ScanIssue {
+                path: shown.to_string(),
+                message: format!(
+                    "{shown}: scan stopped after {:.1}s (the per-file time budget, \
+                     --file-time-budget); matches found before are reported, later rules did not run",
+                    started.elapsed().as_secs_f64()
+                ),
+            }));
+        }
+        self.detector.set_deadline(None);
+    }
+
+    fn scan_blob_within_budget(
+        &mut self,
+        path: Option<&str>,
+        blob_id_hex: Option<String>,
+        bytes: &[u8],
+    ) {
         self.stats.files += 1;
         self.stats.bytes += bytes.len() as u64;
         // A path check first: only infrastructure code is parsed for declarations.
@@ -357,7 +394,10 @@ impl BlobVisitor for Worker<'_> {
         match reason {
             SkipReason::Binary => self.stats.skipped_binary += 1,
             SkipReason::TooLarge => self.stats.skipped_large += 1,
-            SkipReason::ArchiveTooDeep | SkipReason::ArchiveBomb | SkipReason::ArchiveLimit => {}
+            SkipReason::ArchiveTooDeep
+            | SkipReason::ArchiveBomb
+            | SkipReason::ArchiveLimit
+            | SkipReason::SpecialFile => {}
         }
         self.send(Event::Skipped(Skipped {
             path: path.to_string(),

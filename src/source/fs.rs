@@ -63,11 +63,18 @@ where
         let read = options.read.clone();
         Box::new(move |result| {
             match result {
-                Ok(entry) => {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                Ok(entry) => match entry.file_type() {
+                    Some(t) if t.is_file() => {
                         read_file(entry.path(), &read, &mut buffer, &mut visitor);
                     }
-                }
+                    // Unfollowed symlinks are not scanned (see --follow-symlinks).
+                    Some(t) if t.is_dir() || t.is_symlink() => {}
+                    // FIFOs, sockets, devices: never opened.
+                    Some(_) => {
+                        visitor.skipped(&display_path(entry.path()), SkipReason::SpecialFile)
+                    }
+                    None => {}
+                },
                 Err(err) => {
                     let path = error_path(&err).unwrap_or_default();
                     visitor.error(&path, err.to_string());
@@ -89,11 +96,13 @@ pub fn read_file(
     let fail = |visitor: &mut dyn BlobVisitor, err: std::io::Error| {
         visitor.error(&shown, format!("cannot read {shown}: {err}"))
     };
-    let file = match File::open(path) {
+    let file = match open_nonblocking(path) {
         Ok(file) => file,
         Err(err) => return fail(visitor, err),
     };
     let len = match file.metadata() {
+        // Replaced by a FIFO or device since the walk saw it: never read.
+        Ok(meta) if !meta.is_file() => return visitor.skipped(&shown, SkipReason::SpecialFile),
         Ok(meta) => meta.len(),
         Err(err) => return fail(visitor, err),
     };
@@ -115,6 +124,20 @@ pub fn read_file(
         return fail(visitor, err);
     }
     hand_over(&shown, buffer, options, visitor);
+}
+
+/// Opens `path` for reading; on unix with `O_NONBLOCK`, so a file replaced
+/// by a FIFO between the walk and the open cannot block the scan (the flag
+/// does not change reads of regular files).
+fn open_nonblocking(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 /// The archive format of `bytes` when archives are opened (a look at the
@@ -144,6 +167,14 @@ fn big_archive(file: &File, len: u64, options: &ReadOptions) -> bool {
 }
 
 fn hand_over(path: &str, bytes: &[u8], options: &ReadOptions, visitor: &mut dyn BlobVisitor) {
+    if let Some(text) = super::decode_utf16(bytes) {
+        // UTF-16 with a byte-order mark: scanned as the UTF-8 text it holds
+        // (offsets and the blob id are then those of the decoding).
+        if text.len() as u64 > options.max_file_size {
+            return visitor.skipped(path, SkipReason::TooLarge);
+        }
+        return visitor.blob(path, &text);
+    }
     if let (Some(kind), Some(limits)) = (archive_kind(bytes, options), &options.archives) {
         archive::scan(path, kind, bytes, options, limits, visitor);
     } else if bytes.len() as u64 > options.max_file_size {
@@ -169,6 +200,7 @@ fn error_path(err: &ignore::Error) -> Option<String> {
             error_path(err)
         }
         ignore::Error::Partial(errors) => errors.first().and_then(error_path),
+        ignore::Error::Loop { child, .. } => Some(display_path(child)),
         _ => None,
     }
 }

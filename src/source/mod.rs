@@ -34,6 +34,9 @@ pub enum SkipReason {
     ArchiveBomb,
     /// The rest of an archive: its entry count or decompressed-bytes budget ran out.
     ArchiveLimit,
+    /// Not a regular file: a FIFO, socket or device, never opened (reading
+    /// one could block forever or never end).
+    SpecialFile,
 }
 
 impl SkipReason {
@@ -48,6 +51,9 @@ impl SkipReason {
             }
             SkipReason::ArchiveLimit => {
                 "archive entry or size limit reached, the rest not read".to_string()
+            }
+            SkipReason::SpecialFile => {
+                "not a regular file (FIFO, socket or device), not read".to_string()
             }
         }
     }
@@ -66,7 +72,15 @@ pub struct ReadOptions {
     pub archives: Option<archive::ArchiveLimits>,
     /// Limits of decoding encoded tokens (`--decode-depth`).
     pub decode: crate::decode::Limits,
+    /// Detection time allowed per file or blob (`--file-time-budget`);
+    /// `None`: unlimited. See [`crate::scan::Worker::with_time_budget`].
+    pub time_budget: Option<std::time::Duration>,
 }
+
+/// Default of [`ReadOptions::time_budget`]: far above what any file takes
+/// (a 25 MiB file scans in well under a second in a release build), so it
+/// only ever stops a pathological blob and never makes output depend on load.
+pub const DEFAULT_FILE_TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Default for ReadOptions {
     fn default() -> Self {
@@ -75,8 +89,36 @@ impl Default for ReadOptions {
             scan_binary: false,
             archives: Some(archive::ArchiveLimits::default()),
             decode: crate::decode::Limits::DEFAULT,
+            time_budget: Some(DEFAULT_FILE_TIME_BUDGET),
         }
     }
+}
+
+/// UTF-16 text with a byte-order mark (`FF FE` little-endian, `FE FF`
+/// big-endian) decoded to UTF-8 without the mark, so it is scanned like any
+/// text with the right lines and columns; `None` for anything else. Unpaired
+/// surrogates become U+FFFD; an odd last byte is dropped.
+pub fn decode_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
+    let little = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let units = bytes[2..].chunks_exact(2).map(|pair| {
+        let pair = [pair[0], pair[1]];
+        if little {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    });
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut utf8 = [0u8; 4];
+    for c in char::decode_utf16(units) {
+        let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+        out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+    }
+    Some(out)
 }
 
 /// How many leading bytes are inspected for a NUL byte.

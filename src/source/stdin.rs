@@ -17,6 +17,8 @@ pub fn scan_reader(input: impl Read, options: &ReadOptions, visitor: &mut dyn Bl
     }
     if bytes.len() as u64 > options.max_file_size {
         visitor.skipped(STDIN_PATH, SkipReason::TooLarge);
+    } else if let Some(text) = super::decode_utf16(&bytes) {
+        visitor.blob(STDIN_PATH, &text);
     } else if !options.scan_binary && looks_binary(&bytes) {
         visitor.skipped(STDIN_PATH, SkipReason::Binary);
     } else {

@@ -93,7 +93,7 @@ impl ProjectConfig {
         let mut config: ProjectConfig =
             toml::from_str(&text).map_err(|err| ConfigError::Parse {
                 path: path.to_path_buf(),
-                message: err.to_string(),
+                message: crate::rules::toml_error_message(&text, &err),
             })?;
         let base = path.parent().unwrap_or(Path::new(""));
         for file in &mut config.rule_files {

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::common::{EXIT_CLEAN, EXIT_FINDINGS, FakeSecrets, Tree};
 
 /// A zip of `files`, deflated.
-fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);

@@ -7,7 +7,7 @@ use crate::common::{ACME_RULES, EXIT_FINDINGS, FORMATS, FakeSecrets, Tree, sampl
 /// Panics if `output` contains `secret` or any 8-character piece of it after
 /// its first 4 characters (the most a redacted value may show).
 #[track_caller]
-fn assert_hidden(output: &str, secret: &str, context: &str) {
+pub fn assert_hidden(output: &str, secret: &str, context: &str) {
     assert!(
         !output.contains(secret),
         "{context}: the raw secret leaked:\n{output}"

@@ -266,7 +266,7 @@ fn merge(
 fn parse_error(file: &str, message: impl std::fmt::Display) -> RuleError {
     RuleError::Parse {
         file: file.to_string(),
-        message: message.to_string().trim_end().to_string(),
+        message: crate::rules::redact_quoted(message.to_string().trim_end()),
     }
 }
 
@@ -276,7 +276,8 @@ fn parse(
     text: &str,
     notes: &mut Vec<String>,
 ) -> Result<(RawConfig, RawExtend), RuleError> {
-    let table: Table = toml::from_str(text).map_err(|err| parse_error(file, err))?;
+    let table: Table = toml::from_str(text)
+        .map_err(|err| parse_error(file, crate::rules::toml_error_message(text, &err)))?;
     let table = lowercase_keys(table, file, "", notes);
     note_unknown(&table, TOP_KEYS, file, "top level", notes);
     let extend: RawExtend = match table.get("extend") {

@@ -136,6 +136,8 @@ impl Walk<'_> {
         }
         if bytes.len() as u64 > self.read.max_file_size {
             self.visitor.skipped(path, SkipReason::TooLarge);
+        } else if let Some(text) = super::decode_utf16(bytes) {
+            self.visitor.blob(path, &text);
         } else if !self.read.scan_binary && looks_binary(bytes) {
             self.visitor.skipped(path, SkipReason::Binary);
         } else {
