@@ -114,12 +114,22 @@ pub fn run(args: SweepArgs) -> Result<u8> {
             decode: keyhound::decode::Limits::with_depth(args.decode_depth),
         },
         threads: args.threads,
+        now: super::scan::now(),
     };
-    let progress: Box<dyn Progress> = if args.quiet {
+    let mut progress: Box<dyn Progress> = if args.quiet {
         Box::new(NoProgress)
     } else {
         super::progress::display(repos.len() as u64)
     };
+    if let Some(after) = std::env::var(STALL_AFTER)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+    {
+        progress = Box::new(StallAfter {
+            inner: progress,
+            after,
+        });
+    }
     let mut outcome = sweep::sweep(
         &rules,
         &repos,
@@ -167,6 +177,33 @@ pub fn run(args: SweepArgs) -> Result<u8> {
         Severity::from(args.fail_on),
         args.exit_code,
     ))
+}
+
+/// Test hook (not a user option): after this many repositories are done
+/// (each saved to the datastore), the sweep says so on standard error and
+/// stalls, so that a test can kill it at a known point.
+const STALL_AFTER: &str = "KEYHOUND_TEST_STALL_AFTER_REPOS";
+
+/// Progress that stalls the sweep after `after` repositories ([`STALL_AFTER`]).
+struct StallAfter {
+    inner: Box<dyn Progress>,
+    after: u64,
+}
+
+impl Progress for StallAfter {
+    fn repository_started(&self, name: &str, snapshot: &sweep::Snapshot) {
+        self.inner.repository_started(name, snapshot);
+    }
+
+    fn repository_done(&self, name: &str, snapshot: &sweep::Snapshot) {
+        self.inner.repository_done(name, snapshot);
+        if snapshot.repos_done == self.after {
+            eprintln!("keyhound: test: stalled after {} repositories", self.after);
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        }
+    }
 }
 
 /// A repository that could not be made ready: (identity, message).
