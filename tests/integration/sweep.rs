@@ -514,3 +514,110 @@ fn killed_sweep_resumes_from_the_datastore() {
     );
     assert_eq!(outcome_only(&resumed), outcome_only(&whole));
 }
+
+#[test]
+fn repos_list_mirrors_file_urls_and_fetches_them_again() {
+    if !git_available() {
+        return;
+    }
+    let org = Org::new();
+    let url = |name: &str| format!("file://{}", org.tree.join(name).display());
+    let local = org.tree.join("mirrors/b.git").display().to_string();
+    org.tree.write(
+        "repos.txt",
+        format!("# the organisation\n{}\n{}\n{local}\n", url("a"), url("b")),
+    );
+    let args = [
+        "sweep",
+        "--repos",
+        "repos.txt",
+        "--cache-dir",
+        "cache",
+        "-f",
+        "json",
+        "--show-secrets",
+        "-q",
+    ];
+    let first = org.run_org(&args);
+    first.expect_code(EXIT_FINDINGS);
+    let found = secrets(&first.json());
+    assert_eq!(
+        repos_of(&found, &org.only_a).map(Vec::as_slice),
+        Some(&[url("a")][..]),
+        "{found:?}"
+    );
+    assert_eq!(
+        repos_of(&found, &org.only_b).map(Vec::as_slice),
+        Some(&[local.clone(), url("b")][..])
+    );
+    let cached = std::fs::read_dir(org.tree.join("cache")).map_or(0, Iterator::count);
+    assert_eq!(cached, 2);
+
+    // A new commit upstream is fetched into the cache by the next run.
+    let later = FakeSecrets::new(42).github_pat();
+    org.tree.write("a/later.env", format!("TOKEN={later}\n"));
+    commit_all(&org.tree.join("a"), "later");
+    let second = org.run_org(&args);
+    second.expect_code(EXIT_FINDINGS);
+    let found = secrets(&second.json());
+    assert_eq!(
+        repos_of(&found, &later).map(Vec::as_slice),
+        Some(&[url("a")][..]),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn config_and_baseline_apply_to_every_repository() {
+    if !git_available() {
+        return;
+    }
+    let org = Org::new();
+    let whole = org.sweep(&[]);
+    let rule_of = |secret: &str| {
+        whole["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["secret"] == secret)
+            .and_then(|f| f["rule_id"].as_str())
+            .expect("the finding")
+            .to_string()
+    };
+    let stripe_rule = rule_of(&org.only_b);
+    org.tree.write(
+        "sweep.toml",
+        format!("disabled_rules = [\"{stripe_rule}\"]\n"),
+    );
+    let configured = org.sweep(&["--config", "sweep.toml"]);
+    let found = secrets(&configured);
+    assert!(repos_of(&found, &org.only_b).is_none(), "{found:?}");
+    assert!(repos_of(&found, &org.only_a).is_some());
+    // A repository's own .keyhound.toml is not read.
+    org.tree.write(
+        "a/.keyhound.toml",
+        format!("disabled_rules = [\"{}\"]\n", rule_of(&org.only_a)),
+    );
+    commit_all(&org.tree.join("a"), "config");
+    assert!(repos_of(&secrets(&org.sweep(&[])), &org.only_a).is_some());
+
+    // With the first report as the baseline, only a new secret is reported.
+    org.tree.write("baseline.json", whole.to_string());
+    let later = FakeSecrets::new(43).github_pat();
+    org.tree.write("b/later.env", format!("TOKEN={later}\n"));
+    commit_all(&org.tree.join("b"), "later");
+    let run = org.run_org(&[
+        "sweep",
+        "org",
+        "-f",
+        "json",
+        "--show-secrets",
+        "-q",
+        "--baseline",
+        "baseline.json",
+    ]);
+    run.expect_code(EXIT_FINDINGS);
+    let found = secrets(&run.json());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, later);
+}
