@@ -177,6 +177,11 @@ pub struct GitProvenance {
     pub summary: String,
     /// True when the blob is in the tree of HEAD (the default branch tip).
     pub present_at_head: bool,
+    /// Sweeps with a datastore: the commit is no longer reachable from the
+    /// repository's refs (force-push, deleted branch); the time (RFC 3339)
+    /// of the last sweep that still saw it. `None` while it is reachable.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub last_seen: Option<String>,
 }
 
 /// A companion part of a multi-part credential (e.g. the AWS key id).

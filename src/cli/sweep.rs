@@ -1,7 +1,7 @@
 //! `keyhound sweep`: every git repository under directories (or in a list),
 //! full history, one merged report and inventory (docs/SWEEPS.md).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use keyhound::report::Format;
-use keyhound::rules::{RuleSet, Severity};
+use keyhound::rules::Severity;
 use keyhound::source::ReadOptions;
 use keyhound::sweep::{self, Datastore, NoProgress, Progress, RepoSource, Shard, SweepOptions};
 
@@ -48,6 +48,15 @@ pub struct SweepArgs {
     /// Print secret values in full (they are redacted by default).
     #[arg(long)]
     show_secrets: bool,
+    /// Configuration for every repository: a .keyhound.toml or a gitleaks
+    /// configuration (rules, disabled rules, allowlists, min_confidence,
+    /// max_file_size). Files inside the swept repositories are not read.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Only findings whose fingerprint is not in FILE (a baseline from
+    /// `keyhound baseline create`, or a previous JSON report) are reported.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     /// Extra rule files (add rules or override built-ins by id).
     #[arg(long = "rules", value_name = "FILE")]
     rules: Vec<PathBuf>,
@@ -82,8 +91,19 @@ pub fn run(args: SweepArgs) -> Result<u8> {
     if args.dirs.is_empty() && args.repos.is_none() {
         anyhow::bail!("give directories to search (DIR...) or a list (--repos FILE)");
     }
-    let paths: Vec<&Path> = args.rules.iter().map(PathBuf::as_path).collect();
-    let rules = RuleSet::load(&paths).context("cannot load rules")?;
+    // Only the configuration and baseline named on the command line: a
+    // repository's own .keyhound.toml or ignore file could hide its findings.
+    let project = super::project::load(
+        &super::project::ProjectFlags {
+            roots: &[],
+            config: args.config.as_deref(),
+            no_config: true,
+            rule_files: &args.rules,
+            baseline: args.baseline.as_deref(),
+        },
+        parse_size,
+    )?;
+    let rules = project.rules;
     let (mut repos, mut problems) = find_repositories(&args)?;
     if let Some(shard) = args.shard {
         repos.retain(|r| shard.owns(&r.identity));
@@ -108,19 +128,32 @@ pub fn run(args: SweepArgs) -> Result<u8> {
     });
     let options = SweepOptions {
         read: ReadOptions {
-            max_file_size: args.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            max_file_size: args
+                .max_file_size
+                .or(project.max_file_size)
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE),
             scan_binary: args.scan_binary,
             archives: None,
             decode: keyhound::decode::Limits::with_depth(args.decode_depth),
             time_budget: Some(keyhound::source::DEFAULT_FILE_TIME_BUDGET),
         },
         threads: args.threads,
+        now: super::scan::now(),
     };
-    let progress: Box<dyn Progress> = if args.quiet {
+    let mut progress: Box<dyn Progress> = if args.quiet {
         Box::new(NoProgress)
     } else {
         super::progress::display(repos.len() as u64)
     };
+    if let Some(after) = std::env::var(STALL_AFTER)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+    {
+        progress = Box::new(StallAfter {
+            inner: progress,
+            after,
+        });
+    }
     let mut outcome = sweep::sweep(
         &rules,
         &repos,
@@ -138,6 +171,20 @@ pub fn run(args: SweepArgs) -> Result<u8> {
         });
     }
     outcome.errors.sort();
+    if let Some(min) = project.min_confidence {
+        outcome.retain_min_confidence(min);
+    }
+    let suppressed = project.suppressions.apply(&mut outcome);
+    outcome.notes.extend(project.notes);
+    if suppressed.total() > 0 {
+        outcome.notes.push(format!(
+            "{} known findings not reported ({} in the baseline, {} allowlisted)",
+            suppressed.total(),
+            suppressed.baseline,
+            suppressed.allowlisted
+        ));
+    }
+    outcome.notes.sort();
     outcome.build_inventory(&keyhound::inventory::InventoryOptions {
         now: super::scan::now(),
         salt: None,
@@ -169,6 +216,33 @@ pub fn run(args: SweepArgs) -> Result<u8> {
         Severity::from(args.fail_on),
         args.exit_code,
     ))
+}
+
+/// Test hook (not a user option): after this many repositories are done
+/// (each saved to the datastore), the sweep says so on standard error and
+/// stalls, so that a test can kill it at a known point.
+const STALL_AFTER: &str = "KEYHOUND_TEST_STALL_AFTER_REPOS";
+
+/// Progress that stalls the sweep after `after` repositories ([`STALL_AFTER`]).
+struct StallAfter {
+    inner: Box<dyn Progress>,
+    after: u64,
+}
+
+impl Progress for StallAfter {
+    fn repository_started(&self, name: &str, snapshot: &sweep::Snapshot) {
+        self.inner.repository_started(name, snapshot);
+    }
+
+    fn repository_done(&self, name: &str, snapshot: &sweep::Snapshot) {
+        self.inner.repository_done(name, snapshot);
+        if snapshot.repos_done == self.after {
+            eprintln!("keyhound: test: stalled after {} repositories", self.after);
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        }
+    }
 }
 
 /// A repository that could not be made ready: (identity, message).

@@ -514,6 +514,7 @@ fn attach(
                 author_date: commit.author_date(),
                 summary: commit.summary.clone(),
                 present_at_head: head.contains(&intro.blob),
+                last_seen: None,
             }),
         ));
     }

@@ -27,7 +27,7 @@ pub use collect::Collector;
 
 pub use git::{GitMode, GitScanOptions, owner_file_in_head, scan_git};
 pub use locate::Span;
-pub use shared::{BlobMemory, RepoContext, RepoScan, scan_history_shared};
+pub use shared::{BlobMemory, Earlier, RepoContext, RepoScan, scan_history_shared};
 pub use worker::{BlobMatches, Event, Hit, Worker};
 
 /// What to scan.

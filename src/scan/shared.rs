@@ -3,7 +3,7 @@
 //! every matched blob are remembered so that each repository still gives it
 //! its own locations (path, commit, author).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use gix::ObjectId;
 use serde::{Deserialize, Serialize};
@@ -60,6 +60,22 @@ pub struct RepoContext {
     pub git: Option<GitProvenance>,
 }
 
+/// What an earlier sweep stored of the same repository (datastore re-runs).
+#[derive(Debug, Clone, Copy)]
+pub struct Earlier<'a> {
+    /// The locations it found (some possibly already gone, with `last_seen`).
+    pub contexts: &'a [RepoContext],
+    /// When set, every commit reachable from these (the earlier tips, all
+    /// still reachable from the current refs) was walked before: only newer
+    /// commits are walked and the earlier locations are kept as they are.
+    /// When `None`, the whole history is walked again and earlier locations
+    /// no longer found are kept with `last_seen` set to `seen_at`.
+    pub walked: Option<&'a [ObjectId]>,
+    /// When the earlier sweep ran (RFC 3339): the `last_seen` of its
+    /// locations that are gone now (their commit's date when unknown).
+    pub seen_at: Option<&'a str>,
+}
+
 /// What scanning one repository added to a sweep.
 #[derive(Debug, Default)]
 pub struct RepoScan {
@@ -76,6 +92,10 @@ pub struct RepoScan {
 /// Scans the full history of `repo` (every ref), skipping blobs `memory`
 /// holds, and adds the repository's locations of every matched blob it holds
 /// (scanned now or before) to `collector`. `memory` learns the blobs scanned now.
+///
+/// With `earlier` (what a datastore kept of the repository), the commit walk
+/// skips the history already walked when [`Earlier::walked`] says so, and
+/// earlier locations are carried over (see [`Earlier`]).
 pub fn scan_history_shared(
     rules: &RuleSet,
     pool: &rayon::ThreadPool,
@@ -83,9 +103,14 @@ pub fn scan_history_shared(
     read: &ReadOptions,
     memory: &mut BlobMemory,
     collector: &mut Collector<'_>,
+    earlier: Option<Earlier<'_>>,
 ) -> Result<RepoScan, GitError> {
     let spec = WalkSpec {
         tips: git::resolve_tips(repo, None)?,
+        hidden: earlier
+            .and_then(|e| e.walked)
+            .map(<[ObjectId]>::to_vec)
+            .unwrap_or_default(),
         ..WalkSpec::default()
     };
     let mut errors = Vec::new();
@@ -136,7 +161,7 @@ pub fn scan_history_shared(
         collector.add_error(&repo.name, message.clone());
     }
     let head = git::head_blobs(repo);
-    let mut places: BTreeMap<ObjectId, Vec<(String, Option<GitProvenance>)>> = BTreeMap::new();
+    let mut places: Places = BTreeMap::new();
     for intro in &walk.introductions {
         if !memory.matched.contains_key(&intro.blob) {
             continue;
@@ -152,8 +177,12 @@ pub fn scan_history_shared(
                 author_date: commit.author_date(),
                 summary: commit.summary.clone(),
                 present_at_head: head.contains(&intro.blob),
+                last_seen: None,
             }),
         ));
+    }
+    if let Some(earlier) = earlier {
+        carry_over(&earlier, &mut places, &memory.matched, &head);
     }
     // Matched blobs this repository holds but no walked commit introduces
     // (dangling objects) are reported without a path, as `scan --git` does.
@@ -179,4 +208,54 @@ pub fn scan_history_shared(
         contexts,
         commits: walk.commits.len() as u64,
     })
+}
+
+type Places = BTreeMap<ObjectId, Vec<(String, Option<GitProvenance>)>>;
+
+/// Adds the locations of an earlier scan to those of this one (`places`):
+/// a (blob, path) found again keeps this scan's location, or the earlier one
+/// when the walk was incremental and the earlier commit is older; one not
+/// found again is kept as it was (incremental walk: its commit was not
+/// walked again) or marked gone with `last_seen` (full walk: its commit is no
+/// longer reachable). Locations without a path (dangling blobs) are not
+/// carried over: this scan finds them again when they are still there.
+fn carry_over(
+    earlier: &Earlier<'_>,
+    places: &mut Places,
+    matched: &HashMap<ObjectId, BlobMatches>,
+    head: &HashSet<ObjectId>,
+) {
+    let incremental = earlier.walked.is_some();
+    for context in earlier.contexts {
+        let Some(old) = &context.git else {
+            continue;
+        };
+        let Ok(id) = ObjectId::from_hex(context.blob_id.as_bytes()) else {
+            continue;
+        };
+        if !matched.contains_key(&id) {
+            continue; // its rule is gone
+        }
+        let mut old = old.clone();
+        let live = old.last_seen.is_none();
+        if live && incremental {
+            old.present_at_head = head.contains(&id);
+        } else {
+            old.present_at_head = false;
+            if live {
+                let seen = earlier.seen_at.unwrap_or(&old.author_date);
+                old.last_seen = Some(seen.to_string());
+            }
+        }
+        let list = places.entry(id).or_default();
+        match list.iter_mut().find(|(path, _)| *path == context.path) {
+            Some((_, Some(now))) => {
+                if live && incremental && old.author_date < now.author_date {
+                    *now = old;
+                }
+            }
+            Some((_, slot)) => *slot = Some(old),
+            None => list.push((context.path.clone(), Some(old))),
+        }
+    }
 }

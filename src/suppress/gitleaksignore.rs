@@ -143,6 +143,7 @@ mod tests {
                 author_date: String::new(),
                 summary: String::new(),
                 present_at_head: true,
+                last_seen: None,
             }),
         }
     }

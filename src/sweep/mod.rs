@@ -16,14 +16,14 @@ mod remote;
 mod shard;
 mod store;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use gix::ObjectId;
 
 use crate::rules::RuleSet;
-use crate::scan::{BlobMemory, Collector, Event, OwnerFile, ScanOutcome};
+use crate::scan::{BlobMemory, Collector, Earlier, Event, OwnerFile, ScanOutcome};
 use crate::source::ReadOptions;
 use crate::source::git::{self, GitError};
 
@@ -41,6 +41,10 @@ pub struct SweepOptions {
     pub read: ReadOptions,
     /// Worker threads (0 = one per core).
     pub threads: usize,
+    /// When the sweep runs (seconds since the Unix epoch): stored with each
+    /// repository, it becomes the `last_seen` of locations a later run no
+    /// longer finds.
+    pub now: i64,
 }
 
 /// Why a sweep could not run (a repository that cannot be read is an error
@@ -97,7 +101,7 @@ pub fn sweep(
             rules,
             &pool,
             source,
-            &options.read,
+            options,
             &mut memory,
             store.as_deref_mut(),
             &mut collector,
@@ -143,7 +147,7 @@ fn sweep_one(
     rules: &RuleSet,
     pool: &rayon::ThreadPool,
     source: &RepoSource,
-    read: &ReadOptions,
+    options: &SweepOptions,
     memory: &mut BlobMemory,
     store: Option<&mut Datastore>,
     collector: &mut Collector<'_>,
@@ -156,22 +160,48 @@ fn sweep_one(
         Ok(tips) => tips,
         Err(err) => return Ok(RepoOutcome::Failed(err.to_string())),
     };
-    if let Some(store) = store.as_deref()
-        && let Some(record) = store.repository(&source.identity)?
+    // The stored record of this repository, when it was stored under the
+    // same name (locations carry the name).
+    let stored = match store.as_deref() {
+        Some(store) => store
+            .repository(&source.identity)?
+            .filter(|record| record.info.as_ref().is_some_and(|i| i.name == source.name)),
+        None => None,
+    };
+    let swept_at = crate::inventory::format_date(options.now);
+    if let Some(record) = &stored
         && record.tips == tips
-        && record.info.as_ref().is_some_and(|i| i.name == source.name)
     {
-        let owners = replay(&record, memory, collector);
+        if let Some(store) = store {
+            store.touch_repository(&source.identity, &swept_at)?;
+        }
+        let owners = replay(record, memory, collector);
         return Ok(RepoOutcome::Done {
             owners,
             reused: true,
         });
     }
+    let walked = stored
+        .as_ref()
+        .and_then(|record| walked_before(&repo, &record.tips));
+    let earlier = stored.as_ref().map(|record| Earlier {
+        contexts: &record.contexts,
+        walked: walked.as_deref(),
+        seen_at: record.swept_at.as_deref(),
+    });
     let mark = collector.mark();
     let info = git::describe(&repo);
     collector.add_repository(info.clone());
     let owners = crate::scan::owner_file_in_head(&repo);
-    let scan = match crate::scan::scan_history_shared(rules, pool, &repo, read, memory, collector) {
+    let scan = match crate::scan::scan_history_shared(
+        rules,
+        pool,
+        &repo,
+        &options.read,
+        memory,
+        collector,
+        earlier,
+    ) {
         Ok(scan) => scan,
         Err(err) => {
             collector.add_error(&source.name, err.to_string());
@@ -183,10 +213,15 @@ fn sweep_one(
     };
     if let Some(store) = store {
         let (errors, notes, skipped) = collector.since(mark);
+        let earlier_commits = match (&stored, &walked) {
+            (Some(record), Some(_)) => record.commits,
+            _ => 0,
+        };
         let record = RepoRecord {
             info: Some(info),
             tips,
-            commits: scan.commits,
+            swept_at: Some(swept_at),
+            commits: earlier_commits + scan.commits,
             contexts: scan.contexts,
             errors,
             notes,
@@ -225,6 +260,46 @@ fn open(source: &RepoSource) -> Result<git::Repo, GitError> {
         repo,
         name: source.name.clone(),
     })
+}
+
+/// The stored tips of an earlier scan of `repo` when every one is still
+/// reachable from the current refs (refs only moved forward, or were added):
+/// their history was walked then, and the walk may hide it now. `None` when
+/// one is gone (history rewritten, branch or tag deleted), when there were
+/// none, or when reachability cannot be checked: the whole history is walked.
+fn walked_before(repo: &git::Repo, stored: &[String]) -> Option<Vec<ObjectId>> {
+    let r = &repo.repo;
+    let current = git::resolve_tips(repo, None).ok()?;
+    let current_set: HashSet<&ObjectId> = current.iter().collect();
+    let mut earlier = Vec::new();
+    for tip in stored {
+        if tip.starts_with("HEAD=") {
+            continue; // HEAD is among the refs' tips too
+        }
+        earlier.push(ObjectId::from_hex(tip.as_bytes()).ok()?);
+    }
+    if earlier.is_empty() || current.is_empty() {
+        return None;
+    }
+    let cache = r.commit_graph_if_enabled().ok()?;
+    let mut graph = r.revision_graph(cache.as_ref());
+    for id in &earlier {
+        if current_set.contains(id) {
+            continue;
+        }
+        if !r.has_object(id) {
+            return None;
+        }
+        // `id` is reachable from the current tips exactly when it is their
+        // best merge base with it (git merge-base id tip1 tip2 ...).
+        let bases = r
+            .merge_bases_many_with_graph(*id, &current, &mut graph)
+            .ok()?;
+        if !bases.iter().any(|base| base.detach() == *id) {
+            return None;
+        }
+    }
+    Some(earlier)
 }
 
 /// The ref tips and HEAD of `repo` as sorted hex ids (`HEAD=<id>` first).

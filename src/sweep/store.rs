@@ -52,6 +52,11 @@ pub struct RepoRecord {
     pub info: Option<RepositoryInfo>,
     /// Ref tips (and HEAD) scanned, sorted hex ids.
     pub tips: Vec<String>,
+    /// When it was last swept, scanned or found unchanged (RFC 3339): the
+    /// `last_seen` of its locations a later sweep no longer finds. Absent in
+    /// records of older versions.
+    #[serde(default)]
+    pub swept_at: Option<String>,
     /// Commits walked.
     pub commits: u64,
     /// Its locations of matched blobs.
@@ -209,6 +214,16 @@ impl Datastore {
             out.push((identity, serde_json::from_str(&text)?));
         }
         Ok(out)
+    }
+
+    /// Records that the repository `identity` was found unchanged by the
+    /// sweep running at `swept_at` (RFC 3339).
+    pub fn touch_repository(&self, identity: &str, swept_at: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE repos SET record = json_set(record, '$.swept_at', ?2) WHERE identity = ?1",
+            params![identity, swept_at],
+        )?;
+        Ok(())
     }
 
     /// Stores one repository in one transaction: the blobs scanned for it,
