@@ -107,6 +107,10 @@ pub struct ScanArgs {
     /// are reported only.
     #[arg(long, value_enum, value_name = "SEVERITY", help_heading = "Exit code")]
     fail_on_declared: Option<FailOn>,
+    /// Do not parse infrastructure code (Terraform, CloudFormation,
+    /// Kubernetes, workflows) for declared identities.
+    #[arg(long)]
+    no_declared: bool,
     /// Exit code when findings of at least --fail-on severity remain (0 =
     /// warn only).
     #[arg(long, value_name = "N", default_value_t = EXIT_FINDINGS, help_heading = "Exit code")]
@@ -441,6 +445,7 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, R
             scan_binary: args.scan_binary,
             archives: archive_limits(args),
             decode: keyhound::decode::Limits::with_depth(args.decode_depth),
+            declared: !args.no_declared,
         },
         respect_gitignore: args.respect_gitignore,
         follow_symlinks: args.follow_symlinks,

@@ -112,6 +112,7 @@ pub fn run(args: SweepArgs) -> Result<u8> {
             scan_binary: args.scan_binary,
             archives: None,
             decode: keyhound::decode::Limits::with_depth(args.decode_depth),
+            declared: false,
         },
         threads: args.threads,
     };

@@ -210,11 +210,15 @@ pub fn scan(
         let walker_sender = sender.clone();
         scope.spawn(move || {
             source::fs::walk(&paths, options, || {
-                Worker::new(rules, walker_sender.clone()).with_decode(options.read.decode)
+                Worker::new(rules, walker_sender.clone())
+                    .with_decode(options.read.decode)
+                    .with_declared(options.read.declared)
             });
         });
         if stdin {
-            let mut worker = Worker::new(rules, sender.clone()).with_decode(options.read.decode);
+            let mut worker = Worker::new(rules, sender.clone())
+                .with_decode(options.read.decode)
+                .with_declared(options.read.declared);
             source::stdin::scan_reader(std::io::stdin().lock(), &options.read, &mut worker);
         }
         if let Some(kind) = store {

@@ -66,6 +66,9 @@ pub struct ReadOptions {
     pub archives: Option<archive::ArchiveLimits>,
     /// Limits of decoding encoded tokens (`--decode-depth`).
     pub decode: crate::decode::Limits,
+    /// Parse infrastructure-code files for declared identities
+    /// (`--no-declared` turns it off).
+    pub declared: bool,
 }
 
 impl Default for ReadOptions {
@@ -75,6 +78,7 @@ impl Default for ReadOptions {
             scan_binary: false,
             archives: Some(archive::ArchiveLimits::default()),
             decode: crate::decode::Limits::DEFAULT,
+            declared: true,
         }
     }
 }

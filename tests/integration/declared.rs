@@ -633,3 +633,73 @@ fn a_kubernetes_token_joins_its_declared_service_account() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn git_scans_declare_the_identities_of_head_owned_by_their_introducing_author() {
+    use crate::git::{Repo, git_available};
+    if !git_available() {
+        return;
+    }
+    let mut repo = Repo::new();
+    repo.write(
+        "infra/main.tf",
+        "resource \"aws_iam_user\" \"ci\" {\n  name = \"ci-deployer\"\n}\n",
+    );
+    repo.write(
+        "old/legacy.tf",
+        "resource \"aws_iam_user\" \"legacy\" {\n  name = \"legacy\"\n}\n",
+    );
+    repo.commit("terraform", "Ada Ops");
+    repo.write(
+        "k8s/sa.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: deployer\n  namespace: ci\n",
+    );
+    repo.git(&["rm", "-q", "old/legacy.tf"]);
+    repo.commit("manifests", "Bo Ops");
+    repo.write(
+        "infra/main.tf",
+        "resource \"aws_iam_user\" \"ci\" {\n  name = \"ci-deployer\"\n}\nresource \"aws_iam_access_key\" \"ci\" {\n  user = aws_iam_user.ci.name\n}\n",
+    );
+    let head = repo.commit("access key", "Cy Ops");
+    let run = crate::common::run_in(repo.path(), &["inventory", "--git", ".", "-f", "inventory"]);
+    run.expect_code(EXIT_CLEAN);
+    let found = run.json()["identities"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    // Only what HEAD declares: the deleted file's user is not an identity.
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let user = by_resource(&found, "aws_iam_user.ci");
+    assert_eq!(strings(&user["origins"]), ["declared"]);
+    assert_eq!(user["owners"][0]["name"], "Cy Ops <cy.ops@example.test>");
+    assert_eq!(user["owners"][0]["source"], "commit-author");
+    assert_eq!(user["locations"][0]["commit"], head.as_str());
+    assert_eq!(user["locations"][0]["repository"], ".");
+    assert!(codes(user).contains(&"long-lived-access-key".to_string()));
+    assert!(!codes(user).contains(&"no-owner".to_string()), "{user:#}");
+    let account = by_resource(&found, "ServiceAccount ci/deployer");
+    assert_eq!(account["owners"][0]["name"], "Bo Ops <bo.ops@example.test>");
+
+    let off = crate::common::run_in(
+        repo.path(),
+        &[
+            "inventory",
+            "--git",
+            ".",
+            "--no-declared",
+            "-f",
+            "inventory",
+        ],
+    );
+    off.expect_code(EXIT_CLEAN);
+    assert_eq!(off.json()["identities"], serde_json::json!([]));
+}
+
+#[test]
+fn no_declared_turns_discovery_off_on_paths() {
+    let tree = Tree::new();
+    tree.write("infra/main.tf", TERRAFORM);
+    let run = tree.run(&["inventory", ".", "--no-declared", "-f", "inventory"]);
+    run.expect_code(EXIT_CLEAN);
+    assert_eq!(run.json()["identities"], serde_json::json!([]));
+}
