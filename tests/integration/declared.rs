@@ -703,3 +703,58 @@ fn no_declared_turns_discovery_off_on_paths() {
     run.expect_code(EXIT_CLEAN);
     assert_eq!(run.json()["identities"], serde_json::json!([]));
 }
+
+#[test]
+fn table_and_csv_show_declared_kinds_origins_permissions_and_trust() {
+    let tree = Tree::new();
+    tree.write("infra/main.tf", TERRAFORM);
+    tree.write(
+        "k8s/sa.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: deployer\n  namespace: ci\n",
+    );
+    let table = tree.run(&["inventory", "."]);
+    table.expect_code(EXIT_CLEAN);
+    let header = table.stdout.lines().next().unwrap_or_default().to_string();
+    let row = table
+        .stdout
+        .lines()
+        .find(|l| l.contains("kubernetes-service-account"))
+        .unwrap_or_else(|| panic!("no service account row:\n{}", table.stdout))
+        .to_string();
+    // The KIND column fits the longest kind: PROVIDER starts where it does in the header.
+    let column = header.find("PROVIDER").unwrap_or(0);
+    assert_eq!(
+        row.find(" kubernetes ").map(|at| at + 1),
+        Some(column),
+        "{}",
+        table.stdout
+    );
+
+    let csv = tree.run(&["inventory", ".", "-f", "csv"]);
+    csv.expect_code(EXIT_CLEAN);
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
+    let headers = reader.headers().cloned().unwrap_or_default();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no {name} column: {headers:?}"))
+    };
+    let (origins, permissions, trust, kind) = (
+        column("origins"),
+        column("permissions"),
+        column("trust"),
+        column("credential_type"),
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
+    let role = rows
+        .iter()
+        .find(|r| r.get(kind) == Some("aws_iam_role"))
+        .unwrap_or_else(|| panic!("no role row: {rows:?}"));
+    assert_eq!(role.get(origins), Some("declared"));
+    assert!(
+        role.get(permissions).is_some_and(|p| p.contains("s3:*")),
+        "{role:?}"
+    );
+    assert_eq!(role.get(trust), Some("AWS: *"), "{role:?}");
+}
