@@ -119,6 +119,10 @@ pub struct ScanArgs {
     /// are reported only.
     #[arg(long, value_enum, value_name = "SEVERITY", help_heading = "Exit code")]
     fail_on_declared: Option<FailOn>,
+    /// Do not parse infrastructure code (Terraform, CloudFormation,
+    /// Kubernetes, workflows) for declared identities.
+    #[arg(long)]
+    no_declared: bool,
     /// Exit code when findings of at least --fail-on severity remain (0 =
     /// warn only).
     #[arg(long, value_name = "N", default_value_t = EXIT_FINDINGS, help_heading = "Exit code")]
@@ -456,6 +460,7 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Path>) -> Result<(ScanOutcome, R
             time_budget: (args.file_time_budget > 0.0)
                 .then(|| std::time::Duration::try_from_secs_f64(args.file_time_budget).ok())
                 .flatten(),
+            declared: !args.no_declared,
         },
         respect_gitignore: args.respect_gitignore,
         follow_symlinks: args.follow_symlinks,

@@ -136,6 +136,7 @@ pub fn run(args: SweepArgs) -> Result<u8> {
             archives: None,
             decode: keyhound::decode::Limits::with_depth(args.decode_depth),
             time_budget: Some(keyhound::source::DEFAULT_FILE_TIME_BUDGET),
+            declared: false,
         },
         threads: args.threads,
         now: super::scan::now(),

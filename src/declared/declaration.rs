@@ -80,6 +80,20 @@ pub struct Declaration {
     pub attributes: BTreeMap<String, serde_json::Value>,
     /// End date of a declared secret.
     pub expiry: Option<Expiry>,
+    /// Git provenance, for declarations read from a repository's HEAD.
+    pub git: Option<DeclaredGit>,
+}
+
+/// Where in git a declaration was read: the repository, and the commit
+/// that introduced the file's version at HEAD (when the history walk saw it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DeclaredGit {
+    /// Repository name, as reports give it.
+    pub repository: String,
+    /// Introducing commit id (hex), when known.
+    pub commit: Option<String>,
+    /// Its author, `Name <email>`, when known.
+    pub author: Option<String>,
 }
 
 impl Declaration {

@@ -21,9 +21,9 @@ mod terraform;
 mod tfstate;
 mod workflow;
 
-pub use declaration::{Declaration, DeclaredReason, Expiry};
+pub use declaration::{Declaration, DeclaredGit, DeclaredReason, Expiry};
 pub use resolve::{DeclaredIdentity, DeclaredLocation, resolve};
-pub use sniff::{Format, format_of, may_be_iac};
+pub use sniff::{Format, MAX_BYTES, format_of, may_be_iac};
 
 /// Why a file that looks like infrastructure code could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

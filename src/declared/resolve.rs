@@ -24,6 +24,8 @@ pub struct DeclaredLocation {
     pub end_line: usize,
     /// Resource type declared there.
     pub resource_type: String,
+    /// Repository and introducing commit (git scans).
+    pub git: Option<super::DeclaredGit>,
 }
 
 /// One declared identity after resolution.
@@ -151,6 +153,7 @@ fn identity(
             line: member.line,
             end_line: member.end_line,
             resource_type: member.resource_type.clone(),
+            git: member.git.clone(),
         });
         identity.keys.extend(member.keys.iter().cloned());
         lend(&mut identity, &member.permissions, &member.reasons);

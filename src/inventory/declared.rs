@@ -73,6 +73,7 @@ pub fn merge(
             let inside = other.locations.iter().any(|l| {
                 item.locations.iter().any(|d| {
                     d.path == l.path
+                        && d.git.as_ref().map(|g| &g.repository) == l.repository.as_ref()
                         && d.end_line > d.line
                         && (d.line..=d.end_line).contains(&l.line)
                 })
@@ -112,19 +113,29 @@ fn from_declared(item: &DeclaredIdentity, owners: &[(&OwnerFile, CodeOwners)]) -
     let mut environments = BTreeSet::new();
     let mut owner_set = BTreeSet::new();
     let mut locations = BTreeSet::new();
+    let mut repositories = BTreeSet::new();
     for location in &item.locations {
+        let git = location.git.as_ref();
+        let repository = git.map(|g| g.repository.clone());
         environments.extend(environment::of_path(&location.path));
-        for owner in code_owners(owners, None, &location.path) {
+        for owner in code_owners(owners, repository.as_deref(), &location.path) {
             owner_set.insert(Owner {
                 name: owner.clone(),
                 source: "codeowners".to_string(),
             });
         }
+        if let Some(author) = git.and_then(|g| g.author.clone()) {
+            owner_set.insert(Owner {
+                name: author,
+                source: "commit-author".to_string(),
+            });
+        }
+        repositories.extend(repository.clone());
         locations.insert(IdentityLocation {
-            repository: None,
+            repository,
             path: location.path.clone(),
             line: location.line,
-            commit: None,
+            commit: git.and_then(|g| g.commit.clone()),
             rule_id: format!("declared:{}", location.resource_type),
             environments: environment::of_path(&location.path),
         });
@@ -146,7 +157,7 @@ fn from_declared(item: &DeclaredIdentity, owners: &[(&OwnerFile, CodeOwners)]) -
         present_at_head: None,
         environments: environments.into_iter().collect(),
         owners: owner_set.into_iter().collect(),
-        repositories: Vec::new(),
+        repositories: repositories.into_iter().collect(),
         locations: locations.into_iter().collect(),
         findings: Vec::new(),
         rules: Vec::new(),

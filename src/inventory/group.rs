@@ -10,7 +10,10 @@ use crate::finding::Finding;
 /// Groups member indexes: two members share an identity when they have the
 /// same secret, when a companion part of one is the secret of the other (AWS
 /// key id + secret key), or when they have the same public key (private key +
-/// certificate). Groups come out sorted by their smallest member index.
+/// certificate), or when a private key sits in the same blob as a key
+/// file's id, within [`KEY_FILE_LINES`] lines (a GCP service-account key
+/// JSON's `private_key` is that account's key, not a second identity).
+/// Groups come out sorted by their smallest member index.
 pub fn groups(members: &[&Finding]) -> Vec<Vec<usize>> {
     let mut parent: Vec<usize> = (0..members.len()).collect();
     let mut by_secret: HashMap<&str, usize> = HashMap::new();
@@ -31,6 +34,13 @@ pub fn groups(members: &[&Finding]) -> Vec<Vec<usize>> {
         }
     }
     for (index, member) in members.iter().enumerate() {
+        if KEY_FILE_RULES.contains(&member.rule_id.as_str()) {
+            for (other, key) in members.iter().enumerate() {
+                if key.rule_id.starts_with("private-key.") && same_key_file(member, key) {
+                    union(&mut parent, index, other);
+                }
+            }
+        }
         for part in &member.parts {
             if let Some(&other) = by_secret.get(part.value.expose()) {
                 union(&mut parent, index, other);
@@ -48,6 +58,22 @@ pub fn groups(members: &[&Finding]) -> Vec<Vec<usize>> {
         groups[at].push(index);
     }
     groups
+}
+
+/// Rules whose secret names a key file (JSON) that also holds the private key.
+const KEY_FILE_RULES: &[&str] = &["gcp.service-account-key"];
+
+/// How far (in lines) a key file's private key may sit from its id.
+pub const KEY_FILE_LINES: usize = 10;
+
+/// Does a location of `key` sit in the same blob as a location of
+/// `file`, within [`KEY_FILE_LINES`] lines?
+fn same_key_file(file: &Finding, key: &Finding) -> bool {
+    file.locations.iter().any(|a| {
+        key.locations
+            .iter()
+            .any(|b| a.blob_id == b.blob_id && a.line.abs_diff(b.line) <= KEY_FILE_LINES)
+    })
 }
 
 fn find(parent: &mut [usize], mut index: usize) -> usize {

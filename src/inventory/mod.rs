@@ -202,6 +202,9 @@ fn primary_order(a: &(&Finding, bool), b: &(&Finding, bool)) -> std::cmp::Orderi
             std::cmp::Reverse(f.confidence),
             std::cmp::Reverse(f.severity),
             f.provider == "generic",
+            // A bare private key names the identity only when nothing more
+            // specific (a key file's account) is in the group.
+            f.provider == "private-key",
             f.fingerprint.clone(),
         )
     };

@@ -25,7 +25,28 @@ pub const COLUMNS: &[&str] = &[
     "locations",
     "first_location",
     "reasons",
+    "origins",
+    "permissions",
+    "trust",
 ];
+
+/// At most this many permissions are listed in a CSV cell; the rest are counted.
+pub const MAX_PERMISSIONS: usize = 5;
+
+/// The permissions of an identity for one cell: the first
+/// [`MAX_PERMISSIONS`], then `(+N more)`.
+pub fn summarise_permissions(permissions: &[String]) -> String {
+    let mut cell = permissions
+        .iter()
+        .take(MAX_PERMISSIONS)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if permissions.len() > MAX_PERMISSIONS {
+        cell.push_str(&format!(" (+{} more)", permissions.len() - MAX_PERMISSIONS));
+    }
+    cell
+}
 
 /// Writes the CSV (header row first).
 pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> io::Result<()> {
@@ -76,6 +97,15 @@ pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> io::Result<()> {
                     })
                     .collect(),
             ),
+            join(
+                identity
+                    .origins
+                    .iter()
+                    .map(|o| o.as_str().to_string())
+                    .collect(),
+            ),
+            summarise_permissions(&identity.permissions),
+            join(identity.trust.clone()),
         ];
         writer.write_record(&record).map_err(io::Error::other)?;
     }

@@ -306,6 +306,8 @@ fn detail_row(identity: &Identity, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "<dt>{}</dt><dd>{}</dd>", Esc(label), Esc(value))
     };
     fact("ID", &identity.id)?;
+    let origins: Vec<&str> = identity.origins.iter().map(|o| o.as_str()).collect();
+    fact("Origins", &origins.join(", "))?;
     fact("Confidence", identity.confidence.as_str())?;
     fact("Severity", identity.severity.as_str())?;
     fact("Created", identity.created.as_deref().unwrap_or(""))?;
@@ -317,6 +319,21 @@ fn detail_row(identity: &Identity, out: &mut dyn Write) -> io::Result<()> {
         fact(&format!("Owner ({})", owner.source), &owner.name)?;
     }
     writeln!(out, "</dl></section>")?;
+
+    // Declared identities: what they may do and who may become them.
+    for (title, items) in [
+        ("Permissions", &identity.permissions),
+        ("Trust", &identity.trust),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
+        writeln!(out, "<section><h3>{title}</h3><ul class=\"plain\">")?;
+        for item in items {
+            writeln!(out, "<li><code>{}</code></li>", Esc(item))?;
+        }
+        writeln!(out, "</ul></section>")?;
+    }
 
     writeln!(
         out,

@@ -50,9 +50,16 @@ pub fn write_table(
     } else {
         ("", "", "", "")
     };
+    // The KIND column fits the longest kind shown (at least 22 wide).
+    let kind_width = identities
+        .iter()
+        .map(|i| i.kind.as_str().len())
+        .max()
+        .unwrap_or(0)
+        .max(22);
     writeln!(
         out,
-        "{bold}{:>4}  {:<22} {:<14} {:<34} {:>5}  WHERE / WHY{reset}",
+        "{bold}{:>4}  {:<kind_width$} {:<14} {:<34} {:>5}  WHERE / WHY{reset}",
         "RISK", "KIND", "PROVIDER", "PRINCIPAL", "LOCS"
     )?;
     for identity in identities {
@@ -68,7 +75,7 @@ pub fn write_table(
             .map_or_else(String::new, |l| format!("{}:{}", l.path, l.line));
         writeln!(
             out,
-            "{color}{:>4}{reset}  {:<22} {:<14} {:<34} {:>5}  {}",
+            "{color}{:>4}{reset}  {:<kind_width$} {:<14} {:<34} {:>5}  {}",
             identity.risk.score,
             identity.kind.as_str(),
             clip(&identity.provider, 14),

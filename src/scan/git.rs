@@ -122,9 +122,14 @@ fn scan_repo(
                 since: options.since,
                 max_commits: options.max_commits,
             };
-            scan_walked(rules, pool, repo, &spec, true, options, collector)
+            scan_walked(rules, pool, repo, &spec, true, options, &mut [], collector)
         }
         GitMode::History => {
+            let mut iac = if options.read.declared {
+                declared_at_head(repo, &options.read)
+            } else {
+                Vec::new()
+            };
             let narrowed = options.branch.is_some()
                 || options.since.is_some()
                 || options.max_commits.is_some();
@@ -134,11 +139,17 @@ fn scan_repo(
                 since: options.since,
                 max_commits: options.max_commits,
             };
-            if narrowed {
-                scan_walked(rules, pool, repo, &spec, false, options, collector)
+            let scanned = if narrowed {
+                scan_walked(
+                    rules, pool, repo, &spec, false, options, &mut iac, collector,
+                )
             } else {
-                scan_everything(rules, pool, repo, &spec, options, collector)
+                scan_everything(rules, pool, repo, &spec, options, &mut iac, collector)
+            };
+            for file in iac {
+                collector.add(Event::Declared(file.found));
             }
+            scanned
         }
     }
 }
@@ -151,6 +162,7 @@ fn scan_everything(
     repo: &Repo,
     spec: &WalkSpec,
     options: &GitScanOptions,
+    iac: &mut [IacFile],
     collector: &mut Collector<'_>,
 ) -> Result<(), GitError> {
     let mut errors = Vec::new();
@@ -180,12 +192,13 @@ fn scan_everything(
         });
         (matched, walk)
     });
-    attach(repo, walk?, matched, collector);
+    attach(repo, walk?, matched, iac, collector);
     Ok(())
 }
 
 /// Narrowed history or a range: walk first, then scan the blobs the walked
 /// commits introduce.
+#[allow(clippy::too_many_arguments)]
 fn scan_walked(
     rules: &RuleSet,
     pool: &rayon::ThreadPool,
@@ -193,6 +206,7 @@ fn scan_walked(
     spec: &WalkSpec,
     added_lines_only: bool,
     options: &GitScanOptions,
+    iac: &mut [IacFile],
     collector: &mut Collector<'_>,
 ) -> Result<(), GitError> {
     let walk = git::walk(repo, spec, |_| true)?;
@@ -221,7 +235,7 @@ fn scan_walked(
             .collect();
         keep_added_lines(repo, &mut matched, &bases);
     }
-    attach(repo, walk, matched, collector);
+    attach(repo, walk, matched, iac, collector);
     Ok(())
 }
 
@@ -485,8 +499,10 @@ fn attach(
     repo: &Repo,
     walk: git::Walk,
     matched: HashMap<ObjectId, BlobMatches>,
+    iac: &mut [IacFile],
     collector: &mut Collector<'_>,
 ) {
+    introduced_by(&walk, iac);
     collector.add_commits(walk.commits.len() as u64);
     if walk.submodules > 0 {
         collector.add_note(format!(
@@ -525,6 +541,82 @@ fn attach(
         match contexts.get(blob) {
             Some(places) => collector.add_blob(matches, places),
             None => collector.add_blob(matches, &[(String::new(), None)]),
+        }
+    }
+}
+
+/// An infrastructure-code file of HEAD and its declarations.
+pub(super) struct IacFile {
+    path: String,
+    blob: ObjectId,
+    found: crate::declared::FileDeclarations,
+}
+
+/// Declarations of the files of HEAD that look like infrastructure code
+/// (only those paths are read: the history scan itself is not touched).
+fn declared_at_head(repo: &Repo, read: &ReadOptions) -> Vec<IacFile> {
+    let files = git::head_files(repo, crate::declared::may_be_iac);
+    let mut out = Vec::new();
+    let mut buffer = Vec::new();
+    for (path, blob) in files {
+        let small = matches!(
+            repo.repo.objects.try_header(&blob),
+            Ok(Some(header)) if header.size <= read.max_file_size
+                && header.size <= crate::declared::MAX_BYTES as u64
+        );
+        if !small {
+            continue;
+        }
+        let Ok(data) = repo.repo.objects.find_blob(&blob, &mut buffer) else {
+            continue;
+        };
+        let Some(mut found) = crate::declared::discover(&path, data.data) else {
+            continue;
+        };
+        for declaration in &mut found.declarations {
+            declaration.git = Some(crate::declared::DeclaredGit {
+                repository: repo.name.clone(),
+                commit: None,
+                author: None,
+            });
+        }
+        for note in &mut found.notes {
+            *note = format!("{}: {note}", repo.name);
+        }
+        out.push(IacFile { path, blob, found });
+    }
+    out
+}
+
+/// Gives the declarations of each HEAD file the commit that introduced its
+/// version at that path, and its author.
+fn introduced_by(walk: &git::Walk, iac: &mut [IacFile]) {
+    if iac.is_empty() {
+        return;
+    }
+    let mut by_blob: HashMap<ObjectId, Vec<usize>> = HashMap::new();
+    for (index, file) in iac.iter().enumerate() {
+        by_blob.entry(file.blob).or_default().push(index);
+    }
+    for intro in &walk.introductions {
+        let Some(indexes) = by_blob.get(&intro.blob) else {
+            continue;
+        };
+        let path = &walk.paths[intro.path as usize];
+        let commit = &walk.commits[intro.commit as usize];
+        for &index in indexes {
+            let file = &mut iac[index];
+            if &file.path != path {
+                continue;
+            }
+            let author = (!commit.author_name.is_empty() || !commit.author_email.is_empty())
+                .then(|| format!("{} <{}>", commit.author_name, commit.author_email));
+            for declaration in &mut file.found.declarations {
+                if let Some(git) = &mut declaration.git {
+                    git.commit = Some(hex(&commit.id));
+                    git.author.clone_from(&author);
+                }
+            }
         }
     }
 }

@@ -222,12 +222,14 @@ pub fn scan(
                 Worker::new(rules, walker_sender.clone())
                     .with_decode(options.read.decode)
                     .with_time_budget(options.read.time_budget)
+                    .with_declared(options.read.declared)
             });
         });
         if stdin {
             let mut worker = Worker::new(rules, sender.clone())
                 .with_decode(options.read.decode)
-                .with_time_budget(options.read.time_budget);
+                .with_time_budget(options.read.time_budget)
+                .with_declared(options.read.declared);
             source::stdin::scan_reader(std::io::stdin().lock(), &options.read, &mut worker);
         }
         if let Some(kind) = store {

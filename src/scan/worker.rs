@@ -94,6 +94,8 @@ pub struct Worker<'r> {
     finder: Finder,
     /// Per-blob time budget (see [`Worker::with_time_budget`]).
     time_budget: Option<Duration>,
+    /// Parse infrastructure-code files for declared identities.
+    declared: bool,
 }
 
 impl<'r> Worker<'r> {
@@ -109,6 +111,7 @@ impl<'r> Worker<'r> {
             decode: Limits::default(),
             finder: Finder::new(),
             time_budget: Some(crate::source::DEFAULT_FILE_TIME_BUDGET),
+            declared: true,
         }
     }
 
@@ -124,6 +127,13 @@ impl<'r> Worker<'r> {
     /// (`max_depth` 0 disables decoding).
     pub fn with_decode(mut self, limits: Limits) -> Self {
         self.decode = limits;
+        self
+    }
+
+    /// The same worker parsing infrastructure code for declared
+    /// identities (`true`, the default) or not.
+    pub fn with_declared(mut self, declared: bool) -> Self {
+        self.declared = declared;
         self
     }
 
@@ -162,7 +172,8 @@ impl<'r> Worker<'r> {
         self.stats.files += 1;
         self.stats.bytes += bytes.len() as u64;
         // A path check first: only infrastructure code is parsed for declarations.
-        if let Some(path) = path.filter(|p| crate::declared::may_be_iac(p)) {
+        let iac = path.filter(|p| self.declared && crate::declared::may_be_iac(p));
+        if let Some(path) = iac {
             if let Some(found) = crate::declared::discover(path, bytes) {
                 self.send(Event::Declared(found));
             }

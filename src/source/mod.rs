@@ -75,6 +75,9 @@ pub struct ReadOptions {
     /// Detection time allowed per file or blob (`--file-time-budget`);
     /// `None`: unlimited. See [`crate::scan::Worker::with_time_budget`].
     pub time_budget: Option<std::time::Duration>,
+    /// Parse infrastructure-code files for declared identities
+    /// (`--no-declared` turns it off).
+    pub declared: bool,
 }
 
 /// Default of [`ReadOptions::time_budget`]: far above what any file takes
@@ -90,6 +93,7 @@ impl Default for ReadOptions {
             archives: Some(archive::ArchiveLimits::default()),
             decode: crate::decode::Limits::DEFAULT,
             time_budget: Some(DEFAULT_FILE_TIME_BUDGET),
+            declared: true,
         }
     }
 }

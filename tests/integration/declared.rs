@@ -479,3 +479,282 @@ fn a_leaked_key_joins_the_iam_user_its_terraform_state_names() {
         "{found:#?}"
     );
 }
+
+const HEX: &[u8] = b"0123456789abcdef";
+const BASE64URL: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// A real RSA private key (PKCS#8 PEM) made by openssl, or `None` when
+/// openssl is missing.
+fn openssl_rsa_key(tree: &Tree) -> Option<String> {
+    let made = std::process::Command::new("openssl")
+        .current_dir(tree.path())
+        .args([
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+        ])
+        .args(["-out", "tmp-key.pem"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let pem = std::fs::read_to_string(tree.join("tmp-key.pem")).ok();
+    let _ = std::fs::remove_file(tree.join("tmp-key.pem"));
+    made.then_some(pem).flatten()
+}
+
+#[test]
+fn a_gcp_key_file_joins_its_declared_service_account_with_its_roles() {
+    let tree = Tree::new();
+    let Some(pem) = openssl_rsa_key(&tree) else {
+        eprintln!("openssl is not installed or failed: skipping the GCP key linking test");
+        return;
+    };
+    let mut fake = FakeSecrets::new(1010);
+    let key = serde_json::json!({
+        "type": "service_account",
+        "project_id": "acme-prod",
+        "private_key_id": fake.string(HEX, 40),
+        "private_key": pem,
+        "client_email": "deployer@acme-prod.iam.gserviceaccount.com",
+        "client_id": "104472915530117384726",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+        "token_uri": "https://oauth2.googleapis.com/token"
+    });
+    tree.write(
+        "secrets/gcp-key.json",
+        serde_json::to_string_pretty(&key).unwrap_or_default(),
+    );
+    tree.write(
+        "infra/main.tf",
+        "resource \"google_service_account\" \"deployer\" {\n  account_id   = \"deployer\"\n  project      = \"acme-prod\"\n  display_name = \"CI deployer\"\n}\nresource \"google_project_iam_member\" \"deployer_owner\" {\n  project = \"acme-prod\"\n  role    = \"roles/owner\"\n  member  = \"serviceAccount:${google_service_account.deployer.email}\"\n}\n",
+    );
+    let run = tree.run(&["inventory", ".", "-f", "inventory"]);
+    run.expect_code(EXIT_CLEAN);
+    let found = run.json()["identities"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    // One identity: the account, its key file and the key file's private key.
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let account = by_resource(&found, "google_service_account.deployer");
+    assert_eq!(
+        strings(&account["origins"]),
+        ["declared", "leaked"],
+        "{account:#}"
+    );
+    assert_eq!(account["kind"], "cloud-service-account");
+    assert_eq!(
+        account["principal"],
+        "deployer@acme-prod.iam.gserviceaccount.com"
+    );
+    assert!(
+        strings(&account["resources"])
+            .contains(&"google_project_iam_member.deployer_owner".to_string()),
+        "{account:#}"
+    );
+    assert!(
+        strings(&account["permissions"]).contains(&"roles/owner on project acme-prod".to_string()),
+        "{account:#}"
+    );
+    let rules = strings(&account["rules"]);
+    assert!(
+        rules.contains(&"gcp.service-account-key".to_string()),
+        "{account:#}"
+    );
+    assert!(
+        rules.iter().any(|r| r.starts_with("private-key.")),
+        "{account:#}"
+    );
+    let reasons = account["risk"]["reasons"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let basic = reasons
+        .iter()
+        .find(|r| r["code"] == "basic-role")
+        .unwrap_or_else(|| panic!("no basic-role reason: {account:#}"));
+    assert_eq!(basic["nhi"], "NHI5");
+    assert_eq!(basic["path"], "infra/main.tf");
+    assert!(
+        codes(account).contains(&"leaked".to_string()),
+        "{account:#}"
+    );
+}
+
+#[test]
+fn a_kubernetes_token_joins_its_declared_service_account() {
+    use base64::Engine;
+    let segment =
+        |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json.as_bytes());
+    let mut fake = FakeSecrets::new(1011);
+    let token = format!(
+        "{}.{}.{}",
+        segment(r#"{"alg":"RS256","kid":"k1"}"#),
+        segment(
+            r#"{"iss":"https://kubernetes.default.svc","sub":"system:serviceaccount:ci:deployer","kubernetes.io":{"namespace":"ci","serviceaccount":{"name":"deployer"}}}"#
+        ),
+        fake.string(BASE64URL, 86)
+    );
+    let tree = Tree::new();
+    tree.write(
+        "k8s/serviceaccount.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: deployer\n  namespace: ci\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: deployer-edit\n  namespace: ci\nsubjects:\n  - kind: ServiceAccount\n    name: deployer\n    namespace: ci\nroleRef:\n  kind: ClusterRole\n  name: edit\n",
+    );
+    tree.write(
+        "deploy/kubeconfig",
+        format!("apiVersion: v1\nkind: Config\nusers:\n  - name: deployer\n    user:\n      token: {token}\n"),
+    );
+    let run = tree.run(&["inventory", ".", "-f", "inventory"]);
+    run.expect_code(EXIT_CLEAN);
+    let found = run.json()["identities"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let account = by_resource(&found, "ServiceAccount ci/deployer");
+    assert_eq!(
+        strings(&account["origins"]),
+        ["declared", "leaked"],
+        "{account:#}"
+    );
+    assert_eq!(account["principal"], "system:serviceaccount:ci:deployer");
+    assert!(
+        strings(&account["resources"]).contains(&"RoleBinding ci/deployer-edit".to_string()),
+        "{account:#}"
+    );
+    assert!(
+        account["locations"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|l| l["path"] == "deploy/kubeconfig")),
+        "{account:#}"
+    );
+    assert!(
+        !found.iter().any(|i| strings(&i["origins"]) == ["leaked"]),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn git_scans_declare_the_identities_of_head_owned_by_their_introducing_author() {
+    use crate::git::{Repo, git_available};
+    if !git_available() {
+        return;
+    }
+    let mut repo = Repo::new();
+    repo.write(
+        "infra/main.tf",
+        "resource \"aws_iam_user\" \"ci\" {\n  name = \"ci-deployer\"\n}\n",
+    );
+    repo.write(
+        "old/legacy.tf",
+        "resource \"aws_iam_user\" \"legacy\" {\n  name = \"legacy\"\n}\n",
+    );
+    repo.commit("terraform", "Ada Ops");
+    repo.write(
+        "k8s/sa.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: deployer\n  namespace: ci\n",
+    );
+    repo.git(&["rm", "-q", "old/legacy.tf"]);
+    repo.commit("manifests", "Bo Ops");
+    repo.write(
+        "infra/main.tf",
+        "resource \"aws_iam_user\" \"ci\" {\n  name = \"ci-deployer\"\n}\nresource \"aws_iam_access_key\" \"ci\" {\n  user = aws_iam_user.ci.name\n}\n",
+    );
+    let head = repo.commit("access key", "Cy Ops");
+    let run = crate::common::run_in(repo.path(), &["inventory", "--git", ".", "-f", "inventory"]);
+    run.expect_code(EXIT_CLEAN);
+    let found = run.json()["identities"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    // Only what HEAD declares: the deleted file's user is not an identity.
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let user = by_resource(&found, "aws_iam_user.ci");
+    assert_eq!(strings(&user["origins"]), ["declared"]);
+    assert_eq!(user["owners"][0]["name"], "Cy Ops <cy.ops@example.test>");
+    assert_eq!(user["owners"][0]["source"], "commit-author");
+    assert_eq!(user["locations"][0]["commit"], head.as_str());
+    assert_eq!(user["locations"][0]["repository"], ".");
+    assert!(codes(user).contains(&"long-lived-access-key".to_string()));
+    assert!(!codes(user).contains(&"no-owner".to_string()), "{user:#}");
+    let account = by_resource(&found, "ServiceAccount ci/deployer");
+    assert_eq!(account["owners"][0]["name"], "Bo Ops <bo.ops@example.test>");
+
+    let off = crate::common::run_in(
+        repo.path(),
+        &[
+            "inventory",
+            "--git",
+            ".",
+            "--no-declared",
+            "-f",
+            "inventory",
+        ],
+    );
+    off.expect_code(EXIT_CLEAN);
+    assert_eq!(off.json()["identities"], serde_json::json!([]));
+}
+
+#[test]
+fn no_declared_turns_discovery_off_on_paths() {
+    let tree = Tree::new();
+    tree.write("infra/main.tf", TERRAFORM);
+    let run = tree.run(&["inventory", ".", "--no-declared", "-f", "inventory"]);
+    run.expect_code(EXIT_CLEAN);
+    assert_eq!(run.json()["identities"], serde_json::json!([]));
+}
+
+#[test]
+fn table_and_csv_show_declared_kinds_origins_permissions_and_trust() {
+    let tree = Tree::new();
+    tree.write("infra/main.tf", TERRAFORM);
+    tree.write(
+        "k8s/sa.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: deployer\n  namespace: ci\n",
+    );
+    let table = tree.run(&["inventory", "."]);
+    table.expect_code(EXIT_CLEAN);
+    let header = table.stdout.lines().next().unwrap_or_default().to_string();
+    let row = table
+        .stdout
+        .lines()
+        .find(|l| l.contains("kubernetes-service-account"))
+        .unwrap_or_else(|| panic!("no service account row:\n{}", table.stdout))
+        .to_string();
+    // The KIND column fits the longest kind: PROVIDER starts where it does in the header.
+    let column = header.find("PROVIDER").unwrap_or(0);
+    assert_eq!(
+        row.find(" kubernetes ").map(|at| at + 1),
+        Some(column),
+        "{}",
+        table.stdout
+    );
+
+    let csv = tree.run(&["inventory", ".", "-f", "csv"]);
+    csv.expect_code(EXIT_CLEAN);
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
+    let headers = reader.headers().cloned().unwrap_or_default();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no {name} column: {headers:?}"))
+    };
+    let (origins, permissions, trust, kind) = (
+        column("origins"),
+        column("permissions"),
+        column("trust"),
+        column("credential_type"),
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
+    let role = rows
+        .iter()
+        .find(|r| r.get(kind) == Some("aws_iam_role"))
+        .unwrap_or_else(|| panic!("no role row: {rows:?}"));
+    assert_eq!(role.get(origins), Some("declared"));
+    assert!(
+        role.get(permissions).is_some_and(|p| p.contains("s3:*")),
+        "{role:?}"
+    );
+    assert_eq!(role.get(trust), Some("AWS: *"), "{role:?}");
+}

@@ -376,3 +376,19 @@ fn html_report_script_runs_in_a_headless_browser() {
     assert_eq!(row_ids(&dom), expected);
     assert!(dom.contains("aria-sort=\"descending\""));
 }
+
+#[test]
+fn html_report_shows_origins_permissions_and_trust_of_declared_identities() {
+    let tree = Tree::new();
+    tree.write(
+        "infra/main.tf",
+        "resource \"aws_iam_role\" \"app\" {\n  name = \"app\"\n  assume_role_policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = { Service = \"ec2.amazonaws.com\" } }] })\n  inline_policy {\n    name   = \"s3\"\n    policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"arn:aws:s3:::bucket/*\" }] })\n  }\n}\n",
+    );
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let (_, html) = html_report(&tree, &out, "declared.html", "inventory");
+    assert!(html.contains("<dt>Origins</dt><dd>declared</dd>"), "{html}");
+    let permissions = between(&html, "<h3>Permissions</h3>", "</section>");
+    assert!(permissions.contains("s3:GetObject"), "{permissions}");
+    let trust = between(&html, "<h3>Trust</h3>", "</section>");
+    assert!(trust.contains("ec2.amazonaws.com"), "{trust}");
+}

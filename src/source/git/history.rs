@@ -356,3 +356,36 @@ pub fn head_blobs(repo: &Repo) -> HashSet<ObjectId> {
         })
         .unwrap_or_default()
 }
+
+/// The blobs of HEAD's tree whose path passes `keep`, as `(path, blob)`
+/// sorted by path (empty when HEAD is unborn or unreadable).
+pub fn head_files(repo: &Repo, keep: impl Fn(&str) -> bool) -> Vec<(String, ObjectId)> {
+    let r = &repo.repo;
+    let Ok(tree) = r.head_tree_id() else {
+        return Vec::new();
+    };
+    let mut state = gix::diff::tree::State::default();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let mut files: Vec<(String, ObjectId)> =
+        diff_trees(r, None, tree.detach(), &mut state, &mut a, &mut b)
+            .map(|changes| {
+                changes
+                    .into_iter()
+                    .filter_map(|change| match change {
+                        Change::Addition {
+                            entry_mode,
+                            oid,
+                            path,
+                            ..
+                        } if entry_mode.is_blob() => {
+                            let path = path.to_str_lossy().into_owned();
+                            keep(&path).then_some((path, oid))
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+    files.sort();
+    files
+}

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use gix::ObjectId;
 
 pub use history::{
-    CommitInfo, Introduction, Walk, WalkSpec, head_blobs, resolve_range, resolve_tips, walk,
+    CommitInfo, Introduction, Walk, WalkSpec, head_blobs, head_files, resolve_range, resolve_tips,
+    walk,
 };
 pub use lines::added_lines;
 pub use packs::{ObjectLayout, object_layout, pack_objects, traverse_pack};
