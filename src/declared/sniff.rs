@@ -43,6 +43,11 @@ pub fn format_of(path: &str, bytes: &[u8]) -> Option<Format> {
         return has(bytes, b"\"resources\"").then_some(Format::TerraformState);
     }
     let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    if yaml && crate::source::config::is_unrendered_template(bytes) {
+        // A Helm (Go) template is not YAML until rendered: `helm template`
+        // output is what declares the identities.
+        return None;
+    }
     if yaml && lower.contains(".github/workflows/") {
         return (has(bytes, b"jobs")).then_some(Format::Workflow);
     }
@@ -50,10 +55,52 @@ pub fn format_of(path: &str, bytes: &[u8]) -> Option<Format> {
     {
         return Some(Format::CloudFormation);
     }
-    if has(bytes, b"apiVersion") && has(bytes, b"kind") && !lower.ends_with(".template") {
+    let manifest = if yaml {
+        declares_a_kubernetes_object(bytes)
+    } else {
+        has(bytes, b"apiVersion") && has(bytes, b"kind")
+    };
+    if manifest && !lower.ends_with(".template") {
         return Some(Format::Kubernetes);
     }
     None
+}
+
+/// Kinds whose manifests declare or use a machine identity.
+const IDENTITY_KINDS: &[&str] = &[
+    "ServiceAccount",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "Secret",
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "List",
+];
+
+/// A YAML file with a top-level `kind:` (column 0, as in every manifest
+/// document) naming one of [`IDENTITY_KINDS`], and an `apiVersion`. Values
+/// files that merely mention `kind:` deeper down are not parsed again.
+fn declares_a_kubernetes_object(bytes: &[u8]) -> bool {
+    if !has(bytes, b"apiVersion") {
+        return false;
+    }
+    bytes.split(|b| *b == b'\n').any(|line| {
+        line.strip_prefix(b"kind:").is_some_and(|rest| {
+            let value = rest.trim_ascii();
+            let value = value
+                .strip_prefix(b"\"")
+                .and_then(|v| v.strip_suffix(b"\""))
+                .unwrap_or(value);
+            IDENTITY_KINDS.iter().any(|kind| kind.as_bytes() == value)
+        })
+    })
 }
 
 fn has(bytes: &[u8], needle: &[u8]) -> bool {
@@ -81,5 +128,32 @@ mod tests {
             Some(Format::CloudFormation)
         );
         assert_eq!(format_of("config.yaml", b"a: 1\n"), None);
+        // A values file mentioning kinds deeper down is not a manifest.
+        assert_eq!(
+            format_of(
+                "values.yaml",
+                b"apiVersion: v2\nrbac:\n  kind: ClusterRole\n"
+            ),
+            None
+        );
+        assert_eq!(
+            format_of("cm.yaml", b"apiVersion: v1\nkind: ConfigMap\n"),
+            None
+        );
+        // An unrendered Helm template is skipped; a workflow's ${{ }} is not a template.
+        assert_eq!(
+            format_of(
+                "chart/templates/sa.yaml",
+                b"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Release.Name }}\n"
+            ),
+            None
+        );
+        assert_eq!(
+            format_of(
+                ".github/workflows/ci.yml",
+                b"on: push\njobs:\n  a:\n    runs-on: ${{ matrix.os }}\n"
+            ),
+            Some(Format::Workflow)
+        );
     }
 }

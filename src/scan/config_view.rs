@@ -40,7 +40,10 @@ fn format_of(path: Option<&str>, bytes: &[u8]) -> Option<Format> {
 /// look: a known format, small enough, mentioning a secret word, parsing.
 pub fn build(path: Option<&str>, bytes: &[u8]) -> Option<View> {
     let format = format_of(path, bytes)?;
-    if bytes.len() > config::MAX_PARSED_SIZE || !config::mentions_secret_words(bytes) {
+    if bytes.len() > config::MAX_PARSED_SIZE
+        || !config::mentions_secret_words(bytes)
+        || (format == Format::Yaml && config::is_unrendered_template(bytes))
+    {
         return None;
     }
     let text = std::str::from_utf8(bytes).ok()?;

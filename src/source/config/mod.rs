@@ -99,6 +99,13 @@ pub fn format_of(path: &str) -> Option<Format> {
     }
 }
 
+/// True for a Go/Helm template: `{{` actions outside GitHub's `${{ }}`
+/// expressions (which workflows use and are valid YAML). Such a file is not
+/// YAML until rendered, so it gets the raw scan only.
+pub fn is_unrendered_template(bytes: &[u8]) -> bool {
+    memchr::memmem::find_iter(bytes, b"{{").any(|at| at == 0 || bytes[at - 1] != b'$')
+}
+
 /// The entries of `text` read as `format`, in document order, at most
 /// [`MAX_ENTRIES`].
 pub fn entries(format: Format, text: &str) -> Result<Vec<Entry>, ParseError> {
