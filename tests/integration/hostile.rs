@@ -305,23 +305,80 @@ fn fifos_and_devices_are_skipped_never_read() {
 fn unreadable_files_and_directories_are_reported_and_skipped() {
     use std::os::unix::fs::PermissionsExt;
     let (tree, token) = tree_with_a_secret(8);
-    if !crate::hygiene::permissions_enforced(&tree) {
-        // Root (as in many CI containers) reads every file whatever its mode.
-        eprintln!("running as root: file modes are not enforced, skipping");
+    // Root (as in many CI containers) reads every file whatever its mode:
+    // then the scan runs as `nobody` through setpriv(1), when it is there.
+    let as_nobody = !crate::hygiene::permissions_enforced(&tree);
+    if as_nobody && !setpriv_available() {
+        eprintln!(
+            "running as root and cannot run the binary as nobody (no setpriv, or its directory is closed): file modes are not enforced, skipping"
+        );
         return;
     }
     let file = tree.write("locked/secret.env", format!("T={token}\n"));
     let dir = tree.write("closed/inner/x.env", "x = 1\n");
     let closed = tree.join("closed");
+    if as_nobody {
+        // `nobody` must be able to walk the rest of the tree.
+        open_to_all(tree.path());
+    }
     fs::set_permissions(&file, fs::Permissions::from_mode(0o000)).expect("chmod");
     fs::set_permissions(&closed, fs::Permissions::from_mode(0o000)).expect("chmod");
-    let run = tree.run(&["scan", ".", "-f", "json"]);
+    let run = if as_nobody {
+        run_as_nobody(tree.path(), &["scan", ".", "-f", "json"])
+    } else {
+        tree.run(&["scan", ".", "-f", "json"])
+    };
     let _ = fs::set_permissions(&closed, fs::Permissions::from_mode(0o755));
     let _ = dir;
     let report = assert_scan_completed(&run, &token);
     assert!(run.stderr.contains("locked/secret.env"), "{}", run.stderr);
     assert!(run.stderr.contains("closed"), "{}", run.stderr);
     assert_eq!(report["stats"]["errors"], 2);
+}
+
+/// True when setpriv(1) can drop root's privileges here and `nobody` can
+/// run the binary under test (its directories may be closed to others).
+#[cfg(unix)]
+fn setpriv_available() -> bool {
+    std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_keyhound"))
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Makes `dir` and everything under it readable and searchable by all.
+#[cfg(unix)]
+fn open_to_all(dir: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o755));
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            open_to_all(&path);
+        } else {
+            let _ = fs::set_permissions(&path, fs::Permissions::from_mode(0o644));
+        }
+    }
+}
+
+/// Runs the binary as `nobody` (uid 65534) in `dir`.
+#[cfg(unix)]
+fn run_as_nobody(dir: &std::path::Path, args: &[&str]) -> crate::common::Run {
+    let output = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_keyhound"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("setpriv runs");
+    crate::common::Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        args: args.iter().map(|a| a.to_string()).collect(),
+    }
 }
 
 #[cfg(unix)]
