@@ -2,7 +2,7 @@
 //! provenance of blobs that matched), ranges (`BASE..HEAD`: the blobs the
 //! range's commits introduce, added lines only) and staged changes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Instant;
@@ -493,6 +493,37 @@ fn keep_added_lines(
     matched.retain(|_, matches| !matches.hits.is_empty());
 }
 
+/// Each introduction of a blob `wanted` keeps, with its path and provenance
+/// (the introducing commit, its author, and whether HEAD still has the blob).
+pub(super) fn introductions<'w>(
+    repo: &'w Repo,
+    walk: &'w git::Walk,
+    head: &'w HashSet<ObjectId>,
+    wanted: impl Fn(&ObjectId) -> bool + 'w,
+) -> impl Iterator<Item = (ObjectId, String, GitProvenance)> + 'w {
+    walk.introductions
+        .iter()
+        .filter(move |intro| wanted(&intro.blob))
+        .map(move |intro| {
+            let commit = &walk.commits[intro.commit as usize];
+            let provenance = GitProvenance {
+                repository: repo.name.clone(),
+                commit: hex(&commit.id),
+                author_name: commit.author_name.clone(),
+                author_email: commit.author_email.clone(),
+                author_date: commit.author_date(),
+                summary: commit.summary.clone(),
+                present_at_head: head.contains(&intro.blob),
+                last_seen: None,
+            };
+            (
+                intro.blob,
+                walk.paths[intro.path as usize].clone(),
+                provenance,
+            )
+        })
+}
+
 /// Gives every matched blob its locations: one per (path, introducing commit);
 /// blobs no walked commit introduces are reported without a path.
 fn attach(
@@ -510,29 +541,16 @@ fn attach(
             repo.name, walk.submodules
         ));
     }
-    for message in walk.errors {
-        collector.add_error(&repo.name, message);
+    for message in &walk.errors {
+        collector.add_error(&repo.name, message.clone());
     }
     let head = git::head_blobs(repo);
     let mut contexts: HashMap<ObjectId, Vec<(String, Option<GitProvenance>)>> = HashMap::new();
-    for intro in &walk.introductions {
-        if !matched.contains_key(&intro.blob) {
-            continue;
-        }
-        let commit = &walk.commits[intro.commit as usize];
-        contexts.entry(intro.blob).or_default().push((
-            walk.paths[intro.path as usize].clone(),
-            Some(GitProvenance {
-                repository: repo.name.clone(),
-                commit: hex(&commit.id),
-                author_name: commit.author_name.clone(),
-                author_email: commit.author_email.clone(),
-                author_date: commit.author_date(),
-                summary: commit.summary.clone(),
-                present_at_head: head.contains(&intro.blob),
-                last_seen: None,
-            }),
-        ));
+    for (blob, path, provenance) in introductions(repo, &walk, &head, |b| matched.contains_key(b)) {
+        contexts
+            .entry(blob)
+            .or_default()
+            .push((path, Some(provenance)));
     }
     let mut blobs: Vec<&ObjectId> = matched.keys().collect();
     blobs.sort();

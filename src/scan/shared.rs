@@ -13,7 +13,7 @@ use crate::rules::RuleSet;
 use crate::source::ReadOptions;
 use crate::source::git::{self, GitError, Repo, WalkSpec, hex};
 
-use super::git::{Seen, scan_layout};
+use super::git::{Seen, introductions, scan_layout};
 use super::{BlobMatches, Collector};
 
 /// Blobs scanned so far in a run (ids only) and the matches of those that
@@ -162,24 +162,13 @@ pub fn scan_history_shared(
     }
     let head = git::head_blobs(repo);
     let mut places: Places = BTreeMap::new();
-    for intro in &walk.introductions {
-        if !memory.matched.contains_key(&intro.blob) {
-            continue;
-        }
-        let commit = &walk.commits[intro.commit as usize];
-        places.entry(intro.blob).or_default().push((
-            walk.paths[intro.path as usize].clone(),
-            Some(GitProvenance {
-                repository: repo.name.clone(),
-                commit: hex(&commit.id),
-                author_name: commit.author_name.clone(),
-                author_email: commit.author_email.clone(),
-                author_date: commit.author_date(),
-                summary: commit.summary.clone(),
-                present_at_head: head.contains(&intro.blob),
-                last_seen: None,
-            }),
-        ));
+    for (blob, path, provenance) in
+        introductions(repo, &walk, &head, |b| memory.matched.contains_key(b))
+    {
+        places
+            .entry(blob)
+            .or_default()
+            .push((path, Some(provenance)));
     }
     if let Some(earlier) = earlier {
         carry_over(&earlier, &mut places, &memory.matched, &head);
