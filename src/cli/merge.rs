@@ -61,6 +61,7 @@ pub fn run(args: MergeArgs) -> Result<u8> {
             show_secrets: true,
             color: args.color,
             quiet: args.quiet,
+            no_timestamps: false,
         },
     )?;
     Ok(exit_code(

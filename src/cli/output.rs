@@ -24,24 +24,34 @@ pub struct Output<'a> {
     pub color: ColorChoice,
     /// `--quiet`: no summary line on stderr.
     pub quiet: bool,
+    /// `--no-timestamps`.
+    pub no_timestamps: bool,
+}
+
+impl Output<'_> {
+    /// The report options this output implies (`--color auto`: only on a
+    /// terminal, and not with `NO_COLOR`).
+    pub fn report_options(&self) -> ReportOptions {
+        let color = match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                self.path.is_none()
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        ReportOptions {
+            show_secrets: self.show_secrets,
+            color,
+            no_timestamps: self.no_timestamps,
+        }
+    }
 }
 
 /// Writes `outcome` as `output` says.
 pub fn emit(outcome: &ScanOutcome, rules: &RuleSet, output: &Output<'_>) -> Result<()> {
-    let color = match output.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            output.path.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
-    let options = ReportOptions {
-        show_secrets: output.show_secrets,
-        color,
-        no_timestamps: false,
-    };
+    let options = output.report_options();
     match output.path {
         Some(path) => {
             super::scan::write_file(outcome, rules, output.format, &options, path)?;

@@ -67,6 +67,7 @@ pub fn run(args: ReportArgs) -> Result<u8> {
             show_secrets: args.show_secrets,
             color: args.color,
             quiet: args.quiet,
+            no_timestamps: false,
         },
     )?;
     Ok(exit_code(

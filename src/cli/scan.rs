@@ -1,6 +1,6 @@
 //! `keyhound scan`: flags -> scan options -> report -> exit code.
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -316,20 +316,15 @@ pub(super) fn now() -> i64 {
 /// standard output) and each `(format, file)` of `extra`; returns the exit code.
 pub fn run_as(args: ScanArgs, format: Format, extra: &[(Format, PathBuf)]) -> Result<u8> {
     let (outcome, rules) = scan_with(&args, args.baseline.as_deref())?;
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
-    let report_options = ReportOptions {
+    let output = super::output::Output {
+        format,
+        path: args.output.as_deref(),
         show_secrets: args.show_secrets,
-        color,
+        color: args.color,
+        quiet: args.quiet,
         no_timestamps: args.no_timestamps,
     };
+    let report_options = output.report_options();
     let locations: usize = outcome.findings.iter().map(|f| f.locations.len()).sum();
     let sarif_written = format == Format::Sarif || extra.iter().any(|(f, _)| *f == Format::Sarif);
     if sarif_written && locations > report::MAX_SARIF_RESULTS {
@@ -341,24 +336,7 @@ pub fn run_as(args: ScanArgs, format: Format, extra: &[(Format, PathBuf)]) -> Re
     for (extra_format, path) in extra {
         write_file(&outcome, &rules, *extra_format, &report_options, path)?;
     }
-    match &args.output {
-        Some(path) => {
-            write_file(&outcome, &rules, format, &report_options, path)?;
-            if !args.quiet {
-                eprintln!("{}", report::summary(&outcome, &report_options));
-            }
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            let written = report::write_report(&outcome, &rules, format, &report_options, &mut out)
-                .and_then(|()| out.flush());
-            match written {
-                // A closed pipe (`keyhound scan | head`) is the reader's choice, not an error.
-                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
-                other => other.context("cannot write the report to standard output")?,
-            }
-        }
-    }
+    super::output::emit(&outcome, &rules, &output)?;
     let threshold = Severity::from(args.fail_on);
     let declared_failing = args.fail_on_declared.map_or(0, |minimum| {
         let minimum = Severity::from(minimum);

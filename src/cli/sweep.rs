@@ -207,6 +207,7 @@ pub fn run(args: SweepArgs) -> Result<u8> {
             show_secrets: args.show_secrets,
             color: args.color,
             quiet: args.quiet,
+            no_timestamps: false,
         },
     )?;
     if interrupt.load(Ordering::SeqCst) {
