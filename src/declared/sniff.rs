@@ -23,10 +23,13 @@ pub enum Format {
 
 /// Cheap path check: could `path` be infrastructure code at all?
 pub fn may_be_iac(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
+    // Runs for every file: no allocation.
     [".tf", ".tfstate", ".yaml", ".yml", ".json", ".template"]
         .iter()
-        .any(|ext| lower.ends_with(ext))
+        .any(|ext| {
+            path.len() >= ext.len()
+                && path.as_bytes()[path.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes())
+        })
 }
 
 /// The format of `path` with content `bytes`, or `None` when it is not

@@ -79,24 +79,33 @@ pub enum ParseError {
 /// left to the raw scan (they are large and their keys are not secrets').
 pub fn format_of(path: &str) -> Option<Format> {
     let name = path.rsplit(['/', '\\', '!']).next().unwrap_or(path);
+    let extension = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    // By extension first, without allocating: most files are not configuration.
+    let format = [
+        ("json", Format::Json),
+        ("jsonc", Format::Json),
+        ("json5", Format::Json),
+        ("tfstate", Format::Json),
+        ("template", Format::Json),
+        ("yaml", Format::Yaml),
+        ("yml", Format::Yaml),
+        ("toml", Format::Toml),
+        ("xml", Format::Xml),
+        ("config", Format::Xml),
+        ("csproj", Format::Xml),
+        ("props", Format::Xml),
+        ("targets", Format::Xml),
+        ("pubxml", Format::Xml),
+        ("ipynb", Format::Notebook),
+    ]
+    .into_iter()
+    .find(|(known, _)| extension.eq_ignore_ascii_case(known))
+    .map(|(_, format)| format)?;
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".lock")
-        || lower.contains("-lock.")
+    let generated = lower.contains("-lock.")
         || lower.contains(".lock.")
-        || lower.ends_with(".min.json")
-        || lower.ends_with(".map")
-    {
-        return None;
-    }
-    let extension = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    match extension {
-        "json" | "jsonc" | "json5" | "tfstate" | "template" => Some(Format::Json),
-        "yaml" | "yml" => Some(Format::Yaml),
-        "toml" => Some(Format::Toml),
-        "xml" | "config" | "csproj" | "props" | "targets" | "pubxml" => Some(Format::Xml),
-        "ipynb" => Some(Format::Notebook),
-        _ => None,
-    }
+        || lower.ends_with(".min.json");
+    (!generated).then_some(format)
 }
 
 /// True for a Go/Helm template: `{{` actions outside GitHub's `${{ }}`
