@@ -3,20 +3,9 @@
 //! validator named so all of them run.
 #![no_main]
 
-use keyhound::validate::{PartRef, Subject, examine};
+use keyhound::validate::{PartRef, Subject, VALIDATORS, examine};
 use libfuzzer_sys::fuzz_target;
 
-const VALIDATORS: [&str; 9] = [
-    "aws-key-id",
-    "connection-string",
-    "gcp-service-account",
-    "github-checksum",
-    "jwt",
-    "private-key",
-    "ssh-key",
-    "token-structure",
-    "x509",
-];
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
