@@ -102,9 +102,8 @@ pub fn format_of(path: &str) -> Option<Format> {
     .find(|(known, _)| extension.eq_ignore_ascii_case(known))
     .map(|(_, format)| format)?;
     let lower = name.to_ascii_lowercase();
-    let generated = lower.contains("-lock.")
-        || lower.contains(".lock.")
-        || lower.ends_with(".min.json");
+    let generated =
+        lower.contains("-lock.") || lower.contains(".lock.") || lower.ends_with(".min.json");
     (!generated).then_some(format)
 }
 
