@@ -340,3 +340,49 @@ fn test_and_fuzz_sources_hold_no_credential_shaped_literal() {
     ]);
     run.expect_code(EXIT_CLEAN);
 }
+
+/// `-o` at something that is not a regular file (a FIFO here; `/dev/null`
+/// and `/dev/stdout` in use) is written in place, not replaced by a file,
+/// and a symbolic link keeps pointing at its target, which gets the report.
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_or_a_symlink_keeps_it_what_it_was() {
+    use std::io::Read;
+    let (tree, _) = planted();
+    let fifo = tree.join("out.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let reader_path = fifo.clone();
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = fs::File::open(reader_path).and_then(|mut f| f.read_to_string(&mut text));
+            text
+        });
+        let fifo_arg = fifo.to_string_lossy().into_owned();
+        tree.run(&["scan", ".", "-f", "json", "-q", "-o", &fifo_arg]);
+        let text = reader.join().unwrap_or_default();
+        assert!(
+            text.contains("\"findings\""),
+            "the report went through the FIFO"
+        );
+        let kind = fs::symlink_metadata(&fifo).map(|m| m.file_type());
+        assert!(
+            kind.is_ok_and(|t| std::os::unix::fs::FileTypeExt::is_fifo(&t)),
+            "the FIFO is still a FIFO"
+        );
+    } else {
+        eprintln!("mkfifo is not available: skipping the FIFO half");
+    }
+    let target = tree.join("reports/real.json");
+    fs::create_dir_all(tree.join("reports")).expect("mkdir");
+    fs::write(&target, "old").expect("write");
+    let link = tree.join("latest.json");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    tree.run(&["scan", ".", "-f", "json", "-q", "-o", "latest.json"]);
+    assert!(fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()));
+    let written = fs::read_to_string(&target).unwrap_or_default();
+    assert!(
+        written.contains("\"findings\""),
+        "the link's target holds the report"
+    );
+}
