@@ -21,6 +21,8 @@ p = argparse.ArgumentParser()
 p.add_argument("examples", nargs="?", default=os.path.join(here, "../../../shared/eval/public-examples.jsonl"))
 p.add_argument("--keyhound", default=os.path.join(here, "../../target/release/keyhound"))
 p.add_argument("--misses", help="write missed positives and reported negatives here (JSON lines)")
+p.add_argument("--rules", action="append", default=[], metavar="FILE",
+               help="extra rule file passed to `keyhound scan --rules` (repeatable)")
 p.add_argument("--show-misses", action="store_true", help="also print every miss, per source")
 args = p.parse_args()
 
@@ -31,7 +33,8 @@ with tempfile.TemporaryDirectory() as tmp:
         os.makedirs(os.path.join(tmp, str(i)))
         with open(os.path.join(tmp, str(i), name), "w") as f:
             f.write(row["text"])
-    out = subprocess.run([args.keyhound, "scan", tmp, "-q", "-f", "jsonl", "--show-secrets"],
+    out = subprocess.run([args.keyhound, "scan", tmp, "-q", "-f", "jsonl", "--show-secrets"]
+                         + [a for r in args.rules for a in ("--rules", r)],
                          capture_output=True, text=True)
     if out.returncode not in (0, 1):
         sys.exit(out.stderr)
