@@ -55,7 +55,14 @@ for i, row in enumerate(rows):
     hits = found.get(i, [])
     if row["label"] == "positive":
         secret = row.get("secret")
-        ok = any(secret is None or secret in h["secret"] or h["secret"] in secret for h in hits)
+        # Some published examples' extracted secrets keep the separator their
+        # pattern consumed (`=abc…`, `: abc…`); compare the value itself.
+        secret = secret.lstrip("=:\"' \t") if secret else secret
+        # The other tools record one capture group as "the secret"; for
+        # multi-part credentials it may be a part keyhound reports beside its
+        # secret (user name, account id), which counts too.
+        values = [v for h in hits for v in [h["secret"]] + [p.get("value", "") for p in h.get("parts", [])] if v]
+        ok = any(secret is None or secret in v or v in secret for v in values) if secret else bool(hits)
         stats[src]["pos"] += 1
         stats[src]["tp"] += ok
         if not ok:

@@ -16,6 +16,12 @@ first component is dropped to make it relative to DATA). Steps:
    features the scanner computes; `keyhound scan DATA` gives the findings of
    the specific (non-generic) rules.
 2. A candidate is positive when a T label covers its line.
+   With `--negatives DIR` (repeatable), every generic candidate found in DIR
+   is added to the training set as a negative: DIR must be clean real code
+   (e.g. the local cargo registry). CredData's true values were obfuscated
+   into random lowercase letters, so without real code the model learns that
+   short lowercase words are passwords; real code teaches it what `= "warn"`
+   or `= usize` is. These candidates are only trained on, never scored.
 3. Logistic regression (standardised features, L2), fitted on half of the
    repositories and scored on the other half (the held-out figures printed are
    the honest ones), then refitted on everything for the weights written.
@@ -121,6 +127,8 @@ def main():
     ap.add_argument("--binary", default=str(HERE / "target/release/keyhound"))
     ap.add_argument("--out", default=str(HERE / "data/generic-scorer.json"))
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--negatives", action="append", default=[], metavar="DIR",
+                    help="clean real code whose generic candidates are training negatives")
     args = ap.parse_args()
 
     labels = Labels.read(args.labels)
@@ -140,10 +148,17 @@ def main():
     x = np.array([r["features"] for r in rows], dtype=float)
     y = np.array([1.0 if labels.item_lines.get(k) else 0.0 for k in keys])
     names = json.load(open(args.out))["features"]
+    negatives = [r for d in args.negatives for r in run_json_lines([args.binary, "debug", "features", d])]
+    if negatives:
+        keys += [("negative:" + r["path"], r["line"]) for r in negatives]
+        x = np.vstack([x, np.array([r["features"] for r in negatives], dtype=float)])
+        y = np.concatenate([y, np.zeros(len(negatives))])
+        print(f"{len(negatives)} negatives from real code", file=sys.stderr)
     print(f"{len(rows)} generic candidates on {len(set(keys))} lines, {int(y.sum())} positive;"
           f" {len(specific)} lines from specific rules", file=sys.stderr)
 
-    repos = sorted({repo_of(k) for k in keys} | {repo_of(k) for k in labels.labelled})
+    repos = sorted({repo_of(k) for k in keys if not k[0].startswith("negative:")}
+                   | {repo_of(k) for k in labels.labelled})
     random.Random(args.seed).shuffle(repos)
     half_a, half_b = set(repos[::2]), set(repos[1::2])
     mean, std = x.mean(axis=0), x.std(axis=0) + 1e-6
@@ -152,8 +167,10 @@ def main():
     def train_on(mask):
         return fit(z[mask], y[mask], names)
 
-    in_a = np.array([repo_of(k) in half_a for k in keys])
-    for name, train_mask, test_repos in (("A->B", in_a, half_b), ("B->A", ~in_a, half_a)):
+    is_negative = np.array([k[0].startswith("negative:") for k in keys])
+    in_a = np.array([repo_of(k) in half_a for k in keys]) | is_negative
+    in_b = ~np.array([repo_of(k) in half_a for k in keys]) | is_negative
+    for name, train_mask, test_repos in (("A->B", in_a, half_b), ("B->A", in_b, half_a)):
         w, b = train_on(train_mask)
         probs = 1 / (1 + np.exp(-(z @ w + b)))
         (f1, t, m), base = sweep(probs, keys, specific, labels, test_repos)
@@ -162,9 +179,10 @@ def main():
 
     w, b = train_on(np.ones(len(y), dtype=bool))
     probs = 1 / (1 + np.exp(-(z @ w + b)))
-    (f1, report_at, m), _ = sweep(probs, keys, specific, labels)
-    medium = precision_threshold(probs, y, 0.85)
-    high = precision_threshold(probs, y, 0.97)
+    (f1, report_at, m), _ = sweep(probs, keys, specific, labels, set(repos))
+    scored = ~is_negative
+    medium = precision_threshold(probs[scored], y[scored], 0.85)
+    high = precision_threshold(probs[scored], y[scored], 0.97)
     medium_at = max(report_at, medium if medium is not None else 1.01)
     high_at = max(medium_at, high if high is not None else 1.01)
     print(f"all data: P {m[0]:.3f} R {m[1]:.3f} F1 {m[2]:.3f} at report_at {report_at:.2f};"
