@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
+use crate::rules::DecodesTo;
+
 /// Substrings (lowercase) that mark a placeholder, not a credential.
 const PLACEHOLDER_MARKERS: &[&str] = &[
     "example",
@@ -20,15 +22,15 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "dummy",
     "redacted",
     "****",
-    "<",
-    ">",
     "${",
     "{{",
-    "%(",
 ];
 
 /// Obvious sequences that no random token contains.
-const SEQUENCES: &[&str] = &["123456", "abcdef", "qwerty", "asdfgh", "!@#$%"];
+const SEQUENCES: &[&str] = &[
+    "123456", "abcdef", "qwerty", "asdfgh", "!@#$%", "010203", "0a0b0c", "987654", "654321",
+    "zyxwvu",
+];
 
 /// Markers still checked in long secrets (private key blocks, certificates),
 /// where short markers such as `xxxx` or a run of `A`s occur by chance.
@@ -57,7 +59,48 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if secret.len() >= LONG_SECRET {
         return LONG_MARKERS.is_match(secret);
     }
-    SHORT_MARKERS.is_match(secret) || has_run(secret, 6)
+    SHORT_MARKERS.is_match(secret) || has_run(secret, 6) || has_template_slot(secret)
+}
+
+/// True when `secret` holds a template slot: `<name>` (an opening angle
+/// bracket closed later) or a printf-style `%(name)s`. A lone `<`, `>` or
+/// `%(` is left alone: generated secrets (Django keys) contain them.
+fn has_template_slot(secret: &[u8]) -> bool {
+    let angle = memchr::memchr(b'<', secret)
+        .is_some_and(|open| memchr::memchr(b'>', &secret[open..]).is_some());
+    let printf = secret.windows(2).enumerate().any(|(i, w)| {
+        w == b"%(" && {
+            let rest = &secret[i + 2..];
+            let name = rest.iter().take_while(|b| is_word_byte(b)).count();
+            name > 0 && rest.get(name) == Some(&b')')
+        }
+    });
+    angle || printf
+}
+
+/// True when `value` decodes as `shape` demands (see [`DecodesTo`]).
+pub fn decodes_to(shape: DecodesTo, value: &[u8]) -> bool {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+    match shape {
+        DecodesTo::BasicAuth => {
+            let trimmed = trim_end(value, b"=");
+            let Ok(decoded) = STANDARD
+                .decode(value)
+                .or_else(|_| STANDARD_NO_PAD.decode(trimmed))
+            else {
+                return false;
+            };
+            let Ok(text) = std::str::from_utf8(&decoded) else {
+                return false;
+            };
+            let printable = !text.chars().any(char::is_control);
+            match text.split_once(':') {
+                Some((user, password)) => printable && !user.is_empty() && password.len() >= 3,
+                None => false,
+            }
+        }
+    }
 }
 
 /// True when `secret` contains one of `words` (already lowercase).
@@ -98,6 +141,47 @@ const NON_SECRET_VALUES: &[&str] = &[
     "hidden",
     "unset",
     "n/a",
+    // Metasyntactic names and the textbook sample passwords of documentation.
+    "foo",
+    "bar",
+    "baz",
+    "qux",
+    "foobar",
+    "pwd",
+    "letmein",
+    "opensesame",
+    "testpwd",
+    "testpass",
+    "mypassword",
+    "mysecret",
+    // fetch() `credentials` modes.
+    "include",
+    "same-origin",
+    "omit",
+    // Type names that follow `=` or `:` in code (`type SECRET_HANDLE = usize;`).
+    "usize",
+    "isize",
+    "bool",
+    "str",
+    "char",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "i32",
+    "i64",
+    "f32",
+    "f64",
+    "int",
+    "float",
+    "bytes",
+    "pvoid",
+    "hresult",
+    "dword",
+    "handle",
+    "warn",
+    "deny",
+    "allow",
     // Language keywords that follow `=` or `:` in code.
     "unsafe",
     "match",
@@ -119,10 +203,16 @@ const NON_SECRET_VALUES: &[&str] = &[
 ];
 
 /// True when a generic rule's value is code, a reference or a keyword rather
-/// than a literal credential. `next` is the byte right after the value.
-pub fn is_non_literal(value: &[u8], next: Option<u8>) -> bool {
-    // A call or an index right after the value: `token = build_token(...)`.
-    if matches!(next, Some(b'(' | b'[')) {
+/// than a literal credential. `after` is what follows the value (two bytes are enough).
+///
+/// `quoted` says the value is a whole quoted string (`"reset_token_v2"`): an
+/// identifier-shaped string literal is still a literal, so the identifier
+/// checks (camelCase, snake_case, UPPER_SNAKE) are left to the scorer, which
+/// sees it as the `quoted_identifier` feature.
+pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
+    // A call, an index or a path right after the value: `token = build_token(...)`,
+    // `key = KeyDer::from_pem(...)`.
+    if matches!(after.first(), Some(b'(' | b'[')) || after.starts_with(b"::") {
         return true;
     }
     // Variable references, interpolation, calls, instance variables.
@@ -131,10 +221,12 @@ pub fn is_non_literal(value: &[u8], next: Option<u8>) -> bool {
     }
     // Trailing punctuation of code or markup (`string!`, `production:`, `postgres/`).
     let trimmed = trim_end(value, b"!?:;/.");
+    // Compared without trailing digits too: `password1`, `letmein123`, `pwd1`.
     let trimmed_lower = trimmed.to_ascii_lowercase();
+    let stem = trim_end(&trimmed_lower, b"0123456789");
     if NON_SECRET_VALUES
         .iter()
-        .any(|w| trimmed_lower == w.as_bytes())
+        .any(|w| trimmed_lower == w.as_bytes() || stem == w.as_bytes())
     {
         return true;
     }
@@ -144,7 +236,7 @@ pub fn is_non_literal(value: &[u8], next: Option<u8>) -> bool {
     let humped = trimmed
         .windows(2)
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
-    if trimmed.len() < 24 && humped && trimmed.iter().all(u8::is_ascii_alphabetic) {
+    if !quoted && trimmed.len() < 24 && humped && trimmed.iter().all(u8::is_ascii_alphabetic) {
         return true;
     }
     // Numeric literals of code: `0x80090033`, `6i32`, `16u8`.
@@ -159,7 +251,7 @@ pub fn is_non_literal(value: &[u8], next: Option<u8>) -> bool {
     let lowercase_name = value
         .iter()
         .all(|&b| b.is_ascii_lowercase() || matches!(b, b'_' | b'/' | b'-'));
-    if lowercase_name && value.iter().any(|&b| matches!(b, b'_' | b'/')) {
+    if !quoted && lowercase_name && value.iter().any(|&b| matches!(b, b'_' | b'/')) {
         return true;
     }
     // Dotted or namespaced identifiers: config.password, settings::TOKEN.
@@ -172,11 +264,54 @@ pub fn is_non_literal(value: &[u8], next: Option<u8>) -> bool {
     if dotted.len() > 1 && dotted.iter().all(|p| identifier(p)) {
         return true;
     }
-    // UPPER_SNAKE constant names.
+    // Mixed-case names joined by underscores: `DEVPKEY_Device_Category`.
+    let mixed_snake = value.contains(&b'_')
+        && value.iter().any(u8::is_ascii_uppercase)
+        && value.iter().any(u8::is_ascii_lowercase)
+        && value.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_');
+    if !quoted && mixed_snake {
+        return true;
+    }
+    // UPPER_SNAKE constant names (quoted too: `"MY_GITHUB_TOKEN"` names a variable).
     value
         .iter()
         .all(|&b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
         && value.contains(&b'_')
+}
+
+/// True when `secret` is a delimited literal: exactly the contents of a quoted
+/// string (the same quote right before and right after it), or the password of
+/// a URL's user information (`:` before, `@` after).
+pub fn is_delimited_literal(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let before = secret.start.checked_sub(1).and_then(|i| bytes.get(i));
+    match (before, bytes.get(secret.end)) {
+        (Some(&open), Some(&close)) => {
+            (is_quote(&open) && open == close) || (open == b':' && close == b'@')
+        }
+        _ => false,
+    }
+}
+
+/// True for a value shaped like a program identifier: camelCase, snake_case,
+/// kebab-case or UPPER_SNAKE letters (digits allowed after the first letter),
+/// with at least one hump or separator.
+pub fn is_identifier_shaped(value: &[u8]) -> bool {
+    let Some(first) = value.first() else {
+        return false;
+    };
+    if !first.is_ascii_alphabetic()
+        || !value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+    {
+        return false;
+    }
+    let humped = value
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    let separated = value.iter().any(|b| matches!(b, b'_' | b'-'));
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    (humped || separated) && digits * 4 <= value.len()
 }
 
 fn is_numeric_literal(value: &[u8]) -> bool {
@@ -222,6 +357,9 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     let before = &bytes[key_start.min(secret.start)..secret.start];
     let key_ident_start = run_start(bytes, key_start.min(secret.start), is_word_byte);
     if spells_its_key(&bytes[key_ident_start..secret.start], value) {
+        return true;
+    }
+    if names_public_value(&bytes[key_ident_start..secret.start]) {
         return true;
     }
     if before.last().is_some_and(is_quote) {
@@ -281,6 +419,21 @@ fn is_quoted_prose(bytes: &[u8], quote: u8, value_end: usize) -> bool {
             .filter(|w| w.iter().any(u8::is_ascii_alphabetic))
             .count()
             >= 2
+}
+
+/// A key naming a public value rather than a secret: a public or publishable
+/// key (`public_key`, `publishableKey`) or an identifier (`credentialsId`,
+/// `secret_id`, `tokenID`). `key` starts at the key's identifier.
+fn names_public_value(key: &[u8]) -> bool {
+    let identifier = &key[..key
+        .iter()
+        .take_while(|b| is_word_byte(b) || matches!(b, b'-' | b'.'))
+        .count()];
+    contains_ignore_case(identifier, b"public")
+        || contains_ignore_case(identifier, b"publishable")
+        || [&b"_id"[..], b"-id", b".id", b"Id", b"ID", b"_ID"]
+            .iter()
+            .any(|end| identifier.ends_with(end))
 }
 
 /// A label spelling its own key in another case or separator style
@@ -421,18 +574,57 @@ mod tests {
             "@original_min_cost",
             "123\\nsome_namespace:",
         ] {
-            assert!(is_non_literal(code.as_bytes(), None), "{code}");
+            assert!(is_non_literal(code.as_bytes(), b"", false), "{code}");
         }
-        assert!(is_non_literal(b"xor_bytes", Some(b'(')));
-        assert!(is_non_literal(b"PasswordInput", None));
-        assert!(is_non_literal(b"0x80090033", None));
-        assert!(is_non_literal(b"6i32", None));
-        assert!(is_non_literal(b"super::Foundation::UNICODE_STRING", None));
-        assert!(is_non_literal(b"unsafe", None));
+        assert!(is_non_literal(b"xor_bytes", b"(", false));
+        assert!(is_non_literal(b"PasswordInput", b"", false));
+        assert!(is_non_literal(b"0x80090033", b"", false));
+        assert!(is_non_literal(b"6i32", b"", false));
+        assert!(is_non_literal(
+            b"super::Foundation::UNICODE_STRING",
+            b"",
+            false
+        ));
+        assert!(is_non_literal(b"unsafe", b"", false));
         // Plain words are left to the generic scorer: real passwords can be words.
-        assert!(!is_non_literal(b"hunter", None));
-        assert!(!is_non_literal(b"hX9#kq2!Lm", None));
-        assert!(!is_non_literal(b"Tr0ub4dor&3", Some(b'"')));
+        assert!(!is_non_literal(b"hunter", b"", false));
+        assert!(!is_non_literal(b"hX9#kq2!Lm", b"", false));
+        assert!(!is_non_literal(b"Tr0ub4dor&3", b"\"", false));
+        // A whole quoted string shaped like an identifier is left to the scorer...
+        assert!(is_non_literal(b"reset_token_value", b"", false));
+        assert!(!is_non_literal(b"reset_token_value", b"\"", true));
+        // ...but a quoted UPPER_SNAKE name still names a variable.
+        assert!(is_non_literal(b"MY_GITHUB_TOKEN", b"", true));
+        // Paths, lint levels, type names and textbook sample passwords.
+        assert!(is_non_literal(b"KeyDer", b"::from_pem", false));
+        assert!(is_non_literal(b"usize", b";", false));
+        assert!(is_non_literal(b"letmein123", b"", true));
+        assert!(is_non_literal(b"DEVPKEY_Device_Category", b"", false));
+    }
+
+    #[test]
+    fn basic_auth_values_must_decode_to_a_pair() {
+        use base64::Engine as _;
+        let pair =
+            base64::engine::general_purpose::STANDARD.encode(["svc", ":", "K8vq2rLz"].concat());
+        assert!(decodes_to(DecodesTo::BasicAuth, pair.as_bytes()));
+        assert!(!decodes_to(DecodesTo::BasicAuth, b"Authentication"));
+        let lone = base64::engine::general_purpose::STANDARD.encode("usernameonly");
+        assert!(!decodes_to(DecodesTo::BasicAuth, lone.as_bytes()));
+    }
+
+    #[test]
+    fn template_slots_and_public_names() {
+        assert!(is_placeholder(b"Bearer <token>"));
+        assert!(is_placeholder(b"pw-%(name)s"));
+        // A lone `<` or `%(` is part of a generated secret, not a slot.
+        assert!(!is_placeholder(b"k9%(Lq2v<7TnB4mWz1R"));
+        assert!(names_public_value(b"public_key = "));
+        assert!(names_public_value(b"credentialsId: "));
+        assert!(!names_public_value(b"client_secret = "));
+        let text = br#"x = "value""#;
+        assert!(is_delimited_literal(text, &(5..10)));
+        assert!(!is_delimited_literal(text, &(5..9)));
     }
 
     #[test]
@@ -456,20 +648,23 @@ mod tests {
         assert!(check("username, password = split", "split"));
         assert!(check(":param password: Unicode password.", "Unicode"));
         assert!(check("userid = passwd = acct = ''", "acct"));
-        assert!(!check("password: sekrit", "sekrit"));
-        assert!(!check("password: sekrit # the demo", "sekrit"));
+        let word = ["sek", "rit"].concat();
+        assert!(!check(&format!("password: {word}"), &word));
+        assert!(!check(&format!("password: {word} # the demo"), &word));
         // Built from pieces so the source holds no credential-shaped literal.
         let value = ["N0t", "V3ry", "H1dd", "3n42"].concat();
         let line = format!("spring.datasource.{}={value}", "password");
         assert!(!check(&line, &value));
-        assert!(!check("password: \"Vr7kq2Lmz\",", "Vr7kq2Lmz"));
-        assert!(!check("DB_PASSWORD=hunter2", "hunter2"));
+        let mixed = ["Vr7", "kq2", "Lmz"].concat();
+        assert!(!check(&format!("password: \"{mixed}\","), &mixed));
+        let classic = ["hun", "ter2"].concat();
+        assert!(!check(&format!("DB_PASSWORD={classic}"), &classic));
         assert!(check(
             "\"forgot_password\": \"Forgot your password?\",",
             "Forgot"
         ));
         assert!(check("passphrase_hint: 'Enter the new one',", "Enter"));
-        assert!(!check("password: \"Vr7kq2Lmz x\",", "Vr7kq2Lmz"));
+        assert!(!check(&format!("password: \"{mixed} x\","), &mixed));
     }
 
     #[test]

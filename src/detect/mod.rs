@@ -151,6 +151,15 @@ impl<'r> Detector<'r> {
                 self.explained.as_mut(),
             );
         }
+        if self.rules.has_disabled() {
+            let rules = self.rules;
+            let mut kept = out.split_off(start);
+            kept.retain(|m| {
+                !rules.rules()[m.rule].spec.generic
+                    || !rules.disabled_rule_matches(&bytes[m.secret.clone()])
+            });
+            out.extend(kept);
+        }
         resolve_overlaps(self.rules, out, start);
     }
 
@@ -257,7 +266,16 @@ fn accept(
     if entropy < rule.spec.min_entropy
         || filters::is_placeholder(value)
         || filters::has_stopword(value, &rule.stopwords)
-        || (rule.spec.generic && filters::is_non_literal(value, bytes.get(secret.end).copied()))
+        || rule
+            .spec
+            .decodes_to
+            .is_some_and(|shape| !filters::decodes_to(shape, value))
+        || (rule.spec.generic
+            && filters::is_non_literal(
+                value,
+                &bytes[secret.end..bytes.len().min(secret.end + 2)],
+                filters::is_delimited_literal(bytes, &secret),
+            ))
         || (rule.scored() && filters::is_code_context(bytes, key_start, &secret))
     {
         return None;

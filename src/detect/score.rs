@@ -53,6 +53,7 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "call_argument",
     "code_line",
     "unquoted_identifier",
+    "quoted_identifier",
     "group_password",
     "group_secret",
     "group_token",
@@ -63,7 +64,7 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
 ];
 
 /// Number of features.
-pub const FEATURES: usize = 39;
+pub const FEATURES: usize = 40;
 
 /// One candidate's feature vector.
 pub type Features = [f32; FEATURES];
@@ -166,7 +167,8 @@ pub fn features(candidate: &Candidate<'_>) -> Features {
     f[29] = flag(key.contains(&b'('));
     f[30] = flag(CODE_LINE.is_match(line));
     f[31] = flag(!quote_before && filters::is_identifier(value));
-    f[32 + group] = 1.0;
+    f[32] = flag(quote_before && filters::is_identifier_shaped(value));
+    f[33 + group] = 1.0;
     f
 }
 
@@ -197,9 +199,47 @@ const FAKE_WORDS: &[&str] = &[
 
 /// Key-name words of settings about a secret rather than the secret itself.
 const META_WORDS: &[&str] = &[
-    "hash", "salt", "digest", "length", "len", "policy", "field", "label", "prompt", "hint",
-    "format", "regex", "pattern", "min", "max", "type", "name", "url", "file", "path", "dir",
-    "mode", "header", "param", "expir", "ttl", "timeout", "count", "size", "id",
+    "hash",
+    "salt",
+    "digest",
+    "length",
+    "len",
+    "policy",
+    "field",
+    "label",
+    "prompt",
+    "hint",
+    "format",
+    "regex",
+    "pattern",
+    "min",
+    "max",
+    "type",
+    "name",
+    "url",
+    "file",
+    "path",
+    "dir",
+    "mode",
+    "header",
+    "param",
+    "expir",
+    "ttl",
+    "timeout",
+    "count",
+    "size",
+    "id",
+    "public",
+    "publishable",
+    "fingerprint",
+    "cache",
+    "primary",
+    "foreign",
+    "sort",
+    "partition",
+    "lookup",
+    "index",
+    "idempot",
 ];
 
 /// Markers of a line of program code rather than configuration.
@@ -339,7 +379,7 @@ mod tests {
         assert_eq!(f[17], 1.0, "quoted");
         assert_eq!(f[19], 0.0, "not a comment line");
         assert_eq!(f[7], 1.0, "four classes");
-        assert_eq!(f[32], 1.0, "password group");
+        assert_eq!(f[33], 1.0, "password group");
         assert_eq!(f[20], 0.0, "no fake word on its line");
     }
 }

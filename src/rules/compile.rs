@@ -274,6 +274,9 @@ pub struct RuleSet {
     always: Vec<usize>,
     /// Ids given to [`RuleSet::load_with`] as disabled that named no rule.
     unknown_disabled: Vec<String>,
+    /// Rules disabled by the user: never run, but a generic match whose secret
+    /// one of them matches on its own is dropped too.
+    disabled: Vec<Rule>,
     hash: String,
 }
 
@@ -366,17 +369,19 @@ impl RuleSet {
             }
         }
         let mut unknown_disabled = Vec::new();
+        let mut disabled_rules = Vec::new();
         for id in disabled {
             hasher.update(b"\0disabled\0");
             hasher.update(id.as_bytes());
-            let before = rules.len();
-            rules.retain(|r| &r.spec.id != id);
-            if rules.len() == before && !unknown_disabled.contains(id) {
-                unknown_disabled.push(id.clone());
+            match rules.iter().position(|r| &r.spec.id == id) {
+                Some(i) => disabled_rules.push(rules.remove(i)),
+                None if !unknown_disabled.contains(id) => unknown_disabled.push(id.clone()),
+                None => {}
             }
         }
         let mut set = Self::from_rules(rules, format!("{:x}", hasher.finalize()))?;
         set.unknown_disabled = unknown_disabled;
+        set.disabled = disabled_rules;
         Ok(set)
     }
 
@@ -430,8 +435,23 @@ impl RuleSet {
             keyword_rules,
             always,
             unknown_disabled: Vec::new(),
+            disabled: Vec::new(),
             hash,
         })
+    }
+
+    /// True when the user disabled any rule (see [`RuleSet::disabled_rule_matches`]).
+    pub fn has_disabled(&self) -> bool {
+        !self.disabled.is_empty()
+    }
+
+    /// True when a rule the user disabled matches `secret` on its own. Generic
+    /// rules then leave the value alone too: disabling a provider's rule must
+    /// not hand its tokens over to a catch-all (`STRIPE_KEY=` to `generic.key`).
+    pub fn disabled_rule_matches(&self, secret: &[u8]) -> bool {
+        self.disabled
+            .iter()
+            .any(|rule| rule.regex().is_ok_and(|regex| regex.is_match(secret)))
     }
 
     /// All rules, in load order (rule index = position).

@@ -242,6 +242,7 @@ fn translate_rule(rule: &RawRule, at: &str, notes: &mut Vec<String>) -> Option<R
         generic: false,
         stopwords: Vec::new(),
         inventory_only: false,
+        decodes_to: None,
         validate: Vec::new(),
         references: Vec::new(),
         requires: Vec::new(),

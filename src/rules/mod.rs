@@ -10,4 +10,4 @@ mod schema;
 pub use check::{CheckProblem, check_rules};
 pub use compile::{Companion, Rule, RuleSet};
 pub use load::{RuleError, builtin_sources, parse_rule_file, redact_quoted, toml_error_message};
-pub use schema::{CompanionSpec, Confidence, RuleFile, RuleSpec, Severity};
+pub use schema::{CompanionSpec, Confidence, DecodesTo, RuleFile, RuleSpec, Severity};

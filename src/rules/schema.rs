@@ -51,6 +51,10 @@ pub struct RuleSpec {
     /// Names of offline validators to run, from a closed set (see `KNOWN_VALIDATORS`).
     #[serde(default)]
     pub validate: Vec<String>,
+    /// What the secret must decode to before it is reported (a hard check,
+    /// unlike `validate`, which only grades): `basic-auth`.
+    #[serde(default)]
+    pub decodes_to: Option<DecodesTo>,
     /// Documentation of the provider's token format.
     #[serde(default)]
     pub references: Vec<String>,
@@ -153,4 +157,12 @@ impl Severity {
             Severity::Critical => "9.5",
         }
     }
+}
+
+/// A decoding the secret must pass to be reported (`decodes_to` in a rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum DecodesTo {
+    /// Base64 of a printable `user:password` pair (HTTP Basic authentication).
+    #[serde(rename = "basic-auth")]
+    BasicAuth,
 }

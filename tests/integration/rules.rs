@@ -302,7 +302,7 @@ fn user_rules_find_their_tokens_and_override_builtins() {
     s.tree.write("acme.toml", ACME_RULES);
     s.tree.write("override.toml", OVERRIDE_GITHUB);
     s.tree
-        .write("src/widget.cfg", format!("credential: {token}\n"));
+        .write("src/widget.cfg", format!("widget_ref: {token}\n"));
 
     let run = s
         .tree
