@@ -5,7 +5,9 @@
 //! its base has left the cache.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use gix::ObjectId;
@@ -113,9 +115,13 @@ pub fn pack_objects(layout: &ObjectLayout, pack: usize) -> Result<Vec<ObjectId>,
     Ok(ids)
 }
 
-/// Decodes every object of pack `pack` once, on up to `threads` threads
+/// Decodes every blob of pack `pack` once, on up to `threads` threads
 /// (`None`: one per core), and hands each blob the pack owns to a visitor.
 /// Every thread makes its own visitor with `make_visitor`.
+///
+/// Only blobs enter the delta tree: git deltas an object only against one of
+/// its own kind, so commits, trees and tags (three quarters of a history's
+/// objects) are never inflated here, and the tree stays small.
 pub fn traverse_pack<F, V>(
     layout: &ObjectLayout,
     pack: usize,
@@ -127,41 +133,130 @@ where
     V: FnMut(&ObjectId, &[u8]) + Send,
 {
     let index_path = &layout.packs[pack];
+    let pack_path = index_path.with_extension("pack");
     let what = index_path.display().to_string();
     let (hash, name) = (layout.object_hash, &layout.repository);
-    let index =
-        pack::index::File::at(index_path, hash).map_err(|err| GitError::read(name, &what, err))?;
-    let data = pack::data::File::at(index_path.with_extension("pack"), hash)
-        .map_err(|err| GitError::read(name, &what, err))?;
+    let failed = |err: &dyn std::fmt::Display| GitError::read(name, &what, err);
+    let index = pack::index::File::at(index_path, hash).map_err(|err| failed(&err))?;
+    let data = pack::data::File::at(&pack_path, hash).map_err(|err| failed(&err))?;
+    let blobs = blob_entries(&index, &pack_path).map_err(|err| failed(&err))?;
+    let interrupt = AtomicBool::new(false);
+    let tree = pack::cache::delta::Tree::from_offsets_in_pack(
+        &pack_path,
+        blobs.into_iter(),
+        &|&entry: &u32| index.pack_offset_at_index(entry),
+        &|id| {
+            Ok(index
+                .lookup(id)
+                .map(|entry| index.pack_offset_at_index(entry)))
+        },
+        &mut gix::progress::Discard,
+        &interrupt,
+        hash,
+    )
+    .map_err(|err| failed(&err))?;
     let mut visitor = PerThread {
         make: make_visitor,
         visitor: None,
     };
-    let processor = move |kind: gix::object::Kind,
-                          bytes: &[u8],
-                          entry: &pack::index::Entry,
-                          _: &dyn gix::Progress|
+    let index = &index;
+    let inspect = move |entry: &mut u32,
+                        _: &dyn gix::Progress,
+                        context: pack::cache::delta::traverse::Context<'_>|
           -> gix::Result {
-        if kind == gix::object::Kind::Blob && layout.owns(pack, &entry.oid) {
-            visitor.get()(&entry.oid, bytes);
+        if context.entry.header != pack::data::entry::Header::Blob {
+            return Ok(());
+        }
+        let id = index.oid_at_index(*entry).to_owned();
+        if layout.owns(pack, &id) {
+            visitor.get()(&id, context.decompressed);
         }
         Ok(())
     };
-    let interrupt = AtomicBool::new(false);
-    index
-        .traverse_with_index(
-            &data,
-            processor,
-            &mut gix::progress::Discard,
-            &interrupt,
-            pack::index::traverse::with_index::Options {
-                thread_limit: threads,
-                check: pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerification,
-                alloc_limit_bytes: None,
-            },
-        )
-        .map_err(|err| GitError::read(name, &what, err))?;
+    tree.traverse(
+        |slice, data: &pack::data::File| data.entry_slice(slice),
+        &data,
+        data.pack_end() as u64,
+        inspect,
+        pack::cache::delta::traverse::Options {
+            object_progress: Box::new(gix::progress::Discard),
+            size_progress: &mut gix::progress::Discard,
+            thread_limit: threads,
+            should_interrupt: &interrupt,
+            object_hash: hash,
+            alloc_limit_bytes: None,
+        },
+    )
+    .map_err(|err| failed(&err))?;
     Ok(())
+}
+
+/// The index positions of the pack's blobs (plain or deltified), in pack
+/// order. Entry headers are read through a buffer, not the mapping, so the
+/// pass does not make the whole pack resident.
+fn blob_entries(index: &pack::index::File, pack_path: &Path) -> std::io::Result<Vec<u32>> {
+    use pack::data::entry::Header;
+    let mut order: Vec<(u64, u32)> = (0..index.num_objects())
+        .map(|entry| (index.pack_offset_at_index(entry), entry))
+        .collect();
+    order.sort_unstable();
+    let position_of = |offset: u64| order.binary_search_by_key(&offset, |&(o, _)| o).ok();
+    // Kind of each entry in pack order: 0 unknown yet, 1 blob, 2 other.
+    let mut kinds = vec![0u8; order.len()];
+    let mut pending: Vec<(usize, usize)> = Vec::new(); // (entry, its base) with the base later
+    let mut reader = BufReader::with_capacity(64 * 1024, File::open(pack_path)?);
+    let mut cursor = 0u64;
+    let hash_len = index.object_hash().len_in_bytes();
+    for (position, &(offset, _)) in order.iter().enumerate() {
+        reader.seek_relative(offset as i64 - cursor as i64)?;
+        let entry = pack::data::Entry::from_read(&mut reader, offset, hash_len)?;
+        cursor = offset + entry.header_size() as u64;
+        let base = match entry.header {
+            Header::Blob => {
+                kinds[position] = 1;
+                continue;
+            }
+            Header::Commit | Header::Tree | Header::Tag => {
+                kinds[position] = 2;
+                continue;
+            }
+            Header::OfsDelta { base_distance } => {
+                Header::verified_base_pack_offset(offset, base_distance).and_then(position_of)
+            }
+            Header::RefDelta { base_id } => index
+                .lookup(base_id)
+                .and_then(|entry| position_of(index.pack_offset_at_index(entry))),
+        };
+        match base {
+            Some(base) if kinds[base] != 0 => kinds[position] = kinds[base],
+            Some(base) => pending.push((position, base)),
+            // A base outside the pack: leave it to the traversal to report.
+            None => kinds[position] = 1,
+        }
+    }
+    // Deltas whose base comes later in the pack (ref-deltas only).
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|&(position, base)| {
+            kinds[position] = kinds[base];
+            kinds[base] == 0
+        });
+        if pending.len() == before {
+            for &(position, _) in &pending {
+                kinds[position] = 1; // a cycle: the traversal reports it
+            }
+            break;
+        }
+    }
+    // The tree builder reads its first entry without seeking, at the start of
+    // the pack: the first entry stays in whatever its kind (the visitor skips it).
+    Ok(order
+        .iter()
+        .zip(&kinds)
+        .enumerate()
+        .filter(|(position, (_, kind))| **kind == 1 || *position == 0)
+        .map(|(_, (&(_, entry), _))| entry)
+        .collect())
 }
 
 /// A visitor made on first use in each thread: cloning yields a fresh,
