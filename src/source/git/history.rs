@@ -9,6 +9,7 @@ use gix::diff::tree::recorder::Change;
 use gix::prelude::FindExt;
 use gix::revision::walk::Sorting;
 
+use super::packs::{ObjectLayout, PackReader};
 use super::{GitError, Repo, hex};
 
 /// Metadata of one walked commit.
@@ -154,9 +155,25 @@ fn resolve_commit(repo: &Repo, spec: &str) -> Result<ObjectId, GitError> {
 /// parent (a root or shallow-boundary commit against the empty tree), and keeps
 /// the introductions of blobs for which `keep` is true: one per (blob, path),
 /// the earliest by author time.
+///
+/// With `packs`, commits and trees are read from those mapped packs (the
+/// mappings the blob scan reads too) before the object database.
 pub fn walk(
     repo: &Repo,
     spec: &WalkSpec,
+    packs: Option<&ObjectLayout>,
+    keep: impl Fn(&ObjectId) -> bool,
+) -> Result<Walk, GitError> {
+    match packs {
+        Some(layout) => walk_with(repo, spec, &PackReader::new(layout, &repo.repo), keep),
+        None => walk_with(repo, spec, &repo.repo.objects, keep),
+    }
+}
+
+fn walk_with(
+    repo: &Repo,
+    spec: &WalkSpec,
+    objects: &impl gix::objs::Find,
     keep: impl Fn(&ObjectId) -> bool,
 ) -> Result<Walk, GitError> {
     let r = &repo.repo;
@@ -188,7 +205,7 @@ pub fn walk(
             }
         };
         let id = info.id;
-        let (commit, tree, parent) = match read_commit(r, &id, &mut buffers.0) {
+        let (commit, tree, parent) = match read_commit(objects, &id, &mut buffers.0) {
             Ok(read) => read,
             Err(message) => {
                 out.errors.push(format!("commit {}: {message}", hex(&id)));
@@ -198,12 +215,16 @@ pub fn walk(
         if spec.since.is_some_and(|since| commit.author_time < since) {
             continue;
         }
-        let parent_tree =
-            parent.and_then(|p| read_commit(r, &p, &mut buffers.0).ok().map(|(_, t, _)| t));
+        let parent_tree = parent.and_then(|p| {
+            read_commit(objects, &p, &mut buffers.0)
+                .ok()
+                .map(|(_, t, _)| t)
+        });
         let index = out.commits.len();
         out.commits.push(commit);
         let changes = match diff_trees(
-            r,
+            objects,
+            r.object_hash(),
             parent_tree,
             tree,
             &mut state,
@@ -279,14 +300,11 @@ pub fn walk(
 type CommitRead = (CommitInfo, ObjectId, Option<ObjectId>);
 
 fn read_commit(
-    r: &gix::Repository,
+    objects: &impl gix::objs::Find,
     id: &ObjectId,
     buffer: &mut Vec<u8>,
 ) -> Result<CommitRead, String> {
-    let commit = r
-        .objects
-        .find_commit(id, buffer)
-        .map_err(|e| e.to_string())?;
+    let commit = objects.find_commit(id, buffer).map_err(|e| e.to_string())?;
     let tree = commit.tree();
     let parent = commit.parents().next();
     let (author_name, author_email, author_time) = match commit.author() {
@@ -310,7 +328,8 @@ fn read_commit(
 
 /// Changes from `old` (or the empty tree) to `new`, with full paths.
 fn diff_trees(
-    r: &gix::Repository,
+    objects: &impl gix::objs::Find,
+    hash: gix::hash::Kind,
     old: Option<ObjectId>,
     new: ObjectId,
     state: &mut gix::diff::tree::State,
@@ -318,18 +337,16 @@ fn diff_trees(
     new_buffer: &mut Vec<u8>,
 ) -> Result<Vec<Change>, String> {
     let old_iter = match old {
-        Some(id) => r
-            .objects
+        Some(id) => objects
             .find_tree_iter(&id, old_buffer)
             .map_err(|e| e.to_string())?,
-        None => gix::objs::TreeRefIter::from_bytes(&[], r.object_hash()),
+        None => gix::objs::TreeRefIter::from_bytes(&[], hash),
     };
-    let new_iter = r
-        .objects
+    let new_iter = objects
         .find_tree_iter(&new, new_buffer)
         .map_err(|e| e.to_string())?;
     let mut recorder = gix::diff::tree::Recorder::default();
-    gix::diff::tree(old_iter, new_iter, state, &r.objects, &mut recorder)
+    gix::diff::tree(old_iter, new_iter, state, objects, &mut recorder)
         .map_err(|e| e.to_string())?;
     Ok(recorder.records)
 }
@@ -342,19 +359,27 @@ pub fn head_blobs(repo: &Repo) -> HashSet<ObjectId> {
     };
     let mut state = gix::diff::tree::State::default();
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    diff_trees(r, None, tree.detach(), &mut state, &mut a, &mut b)
-        .map(|changes| {
-            changes
-                .into_iter()
-                .filter_map(|change| match change {
-                    Change::Addition {
-                        entry_mode, oid, ..
-                    } if entry_mode.is_blob() => Some(oid),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    diff_trees(
+        &r.objects,
+        r.object_hash(),
+        None,
+        tree.detach(),
+        &mut state,
+        &mut a,
+        &mut b,
+    )
+    .map(|changes| {
+        changes
+            .into_iter()
+            .filter_map(|change| match change {
+                Change::Addition {
+                    entry_mode, oid, ..
+                } if entry_mode.is_blob() => Some(oid),
+                _ => None,
+            })
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// The blobs of HEAD's tree whose path passes `keep`, as `(path, blob)`
@@ -366,26 +391,33 @@ pub fn head_files(repo: &Repo, keep: impl Fn(&str) -> bool) -> Vec<(String, Obje
     };
     let mut state = gix::diff::tree::State::default();
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    let mut files: Vec<(String, ObjectId)> =
-        diff_trees(r, None, tree.detach(), &mut state, &mut a, &mut b)
-            .map(|changes| {
-                changes
-                    .into_iter()
-                    .filter_map(|change| match change {
-                        Change::Addition {
-                            entry_mode,
-                            oid,
-                            path,
-                            ..
-                        } if entry_mode.is_blob() => {
-                            let path = path.to_str_lossy().into_owned();
-                            keep(&path).then_some((path, oid))
-                        }
-                        _ => None,
-                    })
-                    .collect()
+    let mut files: Vec<(String, ObjectId)> = diff_trees(
+        &r.objects,
+        r.object_hash(),
+        None,
+        tree.detach(),
+        &mut state,
+        &mut a,
+        &mut b,
+    )
+    .map(|changes| {
+        changes
+            .into_iter()
+            .filter_map(|change| match change {
+                Change::Addition {
+                    entry_mode,
+                    oid,
+                    path,
+                    ..
+                } if entry_mode.is_blob() => {
+                    let path = path.to_str_lossy().into_owned();
+                    keep(&path).then_some((path, oid))
+                }
+                _ => None,
             })
-            .unwrap_or_default();
+            .collect()
+    })
+    .unwrap_or_default();
     files.sort();
     files
 }

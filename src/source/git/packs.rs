@@ -4,10 +4,12 @@
 //! looking objects up one by one, where a delta chain is re-inflated whenever
 //! its base has left the cache.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use gix::ObjectId;
@@ -24,6 +26,9 @@ pub struct ObjectLayout {
     pub object_hash: gix::hash::Kind,
     /// Pack index files (`.idx`) of the repository's own object directory, sorted.
     pub packs: Vec<PathBuf>,
+    /// The mapped index and data of each pack of `packs`, shared by the blob
+    /// traversal and the commit walk (one mapping per file, not one per reader).
+    pub files: Vec<PackFiles>,
     /// Objects stored in more than one pack, with the pack that reads them.
     pub owners: HashMap<ObjectId, usize>,
     /// Objects in no pack of `packs` (loose objects, alternates), sorted.
@@ -57,22 +62,44 @@ pub fn object_layout(repo: &Repo, errors: &mut Vec<String>) -> Result<ObjectLayo
         repository: repo.name.clone(),
         object_hash: r.object_hash(),
         packs: Vec::new(),
+        files: Vec::new(),
         owners: HashMap::new(),
         rest: Vec::new(),
     };
     let mut first_pack: gix::hashtable::HashMap<ObjectId, usize> = Default::default();
     for path in candidates {
-        let index = match pack::index::File::at(&path, r.object_hash()) {
+        let mut maps = Vec::with_capacity(2);
+        let index = match Mapped::open(&path)
+            .map_err(|err| err.to_string())
+            .and_then(|map| {
+                maps.push(map.clone());
+                pack::index::File::from_data(map, path.clone(), r.object_hash())
+                    .map_err(|err| err.to_string())
+            }) {
             Ok(index) => index,
             Err(err) => {
                 errors.push(format!("pack index {}: {err}", path.display()));
                 continue;
             }
         };
-        if !path.with_extension("pack").is_file() {
+        let pack_path = path.with_extension("pack");
+        if !pack_path.is_file() {
             errors.push(format!("pack index {} has no pack file", path.display()));
             continue;
         }
+        let data = match Mapped::open(&pack_path)
+            .map_err(|err| err.to_string())
+            .and_then(|map| {
+                maps.push(map.clone());
+                pack::data::File::from_data(map, pack_path.clone(), r.object_hash())
+                    .map_err(|err| err.to_string())
+            }) {
+            Ok(data) => data,
+            Err(err) => {
+                errors.push(format!("pack {}: {err}", pack_path.display()));
+                continue;
+            }
+        };
         let pack = layout.packs.len();
         first_pack.reserve(index.num_objects() as usize);
         for entry in index.iter() {
@@ -82,6 +109,7 @@ pub fn object_layout(repo: &Repo, errors: &mut Vec<String>) -> Result<ObjectLayo
             }
         }
         layout.packs.push(path);
+        layout.files.push(PackFiles { index, data, maps });
     }
 
     let iter = r
@@ -103,9 +131,7 @@ pub fn object_layout(repo: &Repo, errors: &mut Vec<String>) -> Result<ObjectLayo
 /// The ids of every object in pack `pack` that the pack owns (for reading a
 /// pack one object at a time when its traversal failed).
 pub fn pack_objects(layout: &ObjectLayout, pack: usize) -> Result<Vec<ObjectId>, GitError> {
-    let path = &layout.packs[pack];
-    let index = pack::index::File::at(path, layout.object_hash)
-        .map_err(|err| GitError::read(&layout.repository, &path.display().to_string(), err))?;
+    let index = &layout.files[pack].index;
     let mut ids: Vec<ObjectId> = index
         .iter()
         .map(|entry| entry.oid)
@@ -137,9 +163,8 @@ where
     let what = index_path.display().to_string();
     let (hash, name) = (layout.object_hash, &layout.repository);
     let failed = |err: &dyn std::fmt::Display| GitError::read(name, &what, err);
-    let index = pack::index::File::at(index_path, hash).map_err(|err| failed(&err))?;
-    let data = pack::data::File::at(&pack_path, hash).map_err(|err| failed(&err))?;
-    let blobs = blob_entries(&index, &pack_path).map_err(|err| failed(&err))?;
+    let PackFiles { index, data, .. } = &layout.files[pack];
+    let blobs = blob_entries(index, &pack_path).map_err(|err| failed(&err))?;
     let interrupt = AtomicBool::new(false);
     let tree = pack::cache::delta::Tree::from_offsets_in_pack(
         &pack_path,
@@ -159,7 +184,6 @@ where
         make: make_visitor,
         visitor: None,
     };
-    let index = &index;
     let inspect = move |entry: &mut u32,
                         _: &dyn gix::Progress,
                         context: pack::cache::delta::traverse::Context<'_>|
@@ -174,8 +198,8 @@ where
         Ok(())
     };
     tree.traverse(
-        |slice, data: &pack::data::File| data.entry_slice(slice),
-        &data,
+        |slice, data: &pack::data::File<Mapped>| data.entry_slice(slice),
+        data,
         data.pack_end() as u64,
         inspect,
         pack::cache::delta::traverse::Options {
@@ -194,7 +218,7 @@ where
 /// The index positions of the pack's blobs (plain or deltified), in pack
 /// order. Entry headers are read through a buffer, not the mapping, so the
 /// pass does not make the whole pack resident.
-fn blob_entries(index: &pack::index::File, pack_path: &Path) -> std::io::Result<Vec<u32>> {
+fn blob_entries(index: &pack::index::File<Mapped>, pack_path: &Path) -> std::io::Result<Vec<u32>> {
     use pack::data::entry::Header;
     let mut order: Vec<(u64, u32)> = (0..index.num_objects())
         .map(|entry| (index.pack_offset_at_index(entry), entry))
@@ -278,5 +302,142 @@ impl<F: Clone, V> Clone for PerThread<F, V> {
             make: self.make.clone(),
             visitor: None,
         }
+    }
+}
+
+/// A read-only mapping of a pack or index file, shareable between readers.
+#[derive(Clone)]
+pub struct Mapped(Arc<memmap2::Mmap>);
+
+impl Mapped {
+    fn open(path: &Path) -> std::io::Result<Self> {
+        let file = File::open(path)?;
+        // SAFETY: pack and index files are never modified in place (git
+        // writes new files and renames them), and the mapping is read-only.
+        let map = unsafe { memmap2::Mmap::map(&file)? };
+        Ok(Mapped(Arc::new(map)))
+    }
+
+    /// Drops this process's page-table entries for the mapping: the pages
+    /// stay in the page cache, and a later read maps them again (a minor
+    /// fault). Without this, a whole-history scan keeps every page of the
+    /// pack it ever touched resident.
+    fn release(&self) {
+        #[cfg(unix)]
+        // SAFETY: the mapping is a read-only file mapping that lives as long
+        // as `self`, so it is never written and dropping its pages loses
+        // nothing: reads see the file's content again.
+        unsafe {
+            let _ = self.0.unchecked_advise(memmap2::UncheckedAdvice::DontNeed);
+        }
+    }
+}
+
+impl std::ops::Deref for Mapped {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// A pack's mapped index and data.
+pub struct PackFiles {
+    /// The `.idx` file.
+    pub index: pack::index::File<Mapped>,
+    /// The `.pack` file.
+    pub data: pack::data::File<Mapped>,
+    /// Both mappings, for releasing their pages.
+    maps: Vec<Mapped>,
+}
+
+impl std::fmt::Debug for PackFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PackFiles")
+            .field("pack", &self.data.path())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ObjectLayout {
+    /// Releases the resident pages of every mapped pack and index (see
+    /// [`Mapped::release`]); safe to call while other threads read them.
+    pub fn release_pages(&self) {
+        for files in &self.files {
+            files.maps.iter().for_each(Mapped::release);
+        }
+    }
+}
+
+/// Reads objects from the layout's mapped packs (with a small delta-base
+/// cache and a cache of whole trees), falling back to the repository's object
+/// database for objects in no pack of the layout. Single-threaded.
+pub struct PackReader<'a> {
+    layout: &'a ObjectLayout,
+    fallback: &'a gix::Repository,
+    state: RefCell<ReaderState>,
+}
+
+struct ReaderState {
+    inflate: gix::zlib::Inflate,
+    deltas: pack::cache::lru::StaticLinkedList<64>,
+    objects: pack::cache::object::MemoryCappedHashmap,
+}
+
+impl<'a> PackReader<'a> {
+    /// A reader over `layout`'s packs, with `fallback` for everything else.
+    pub fn new(layout: &'a ObjectLayout, fallback: &'a gix::Repository) -> Self {
+        PackReader {
+            layout,
+            fallback,
+            state: RefCell::new(ReaderState {
+                inflate: Default::default(),
+                deltas: pack::cache::lru::StaticLinkedList::new(32 * 1024 * 1024),
+                objects: pack::cache::object::MemoryCappedHashmap::new(16 * 1024 * 1024),
+            }),
+        }
+    }
+}
+
+impl gix::objs::Find for PackReader<'_> {
+    fn try_find<'b>(
+        &self,
+        id: &gix::oid,
+        buffer: &'b mut Vec<u8>,
+    ) -> gix::Result<Option<gix::objs::Data<'b>>> {
+        use pack::cache::Object;
+        let hash = self.layout.object_hash;
+        let mut guard = self.state.borrow_mut();
+        let state = &mut *guard;
+        let id_owned = id.to_owned();
+        if let Some(kind) = state.objects.get(&id_owned, buffer) {
+            return Ok(Some(gix::objs::Data::new(buffer, kind, hash)));
+        }
+        for PackFiles { index, data, .. } in &self.layout.files {
+            let Some(entry) = index.lookup(id) else {
+                continue;
+            };
+            let entry = data.entry(index.pack_offset_at_index(entry))?;
+            let outcome = data.decode_entry(
+                entry,
+                buffer,
+                &mut state.inflate,
+                &|base, _| {
+                    index
+                        .lookup(base)
+                        .map(|base| {
+                            data.entry(index.pack_offset_at_index(base))
+                                .map(pack::data::decode::entry::ResolvedBase::InPack)
+                        })
+                        .transpose()
+                },
+                &mut state.deltas,
+            )?;
+            if outcome.kind == gix::object::Kind::Tree {
+                state.objects.put(id_owned, outcome.kind, buffer);
+            }
+            return Ok(Some(gix::objs::Data::new(buffer, outcome.kind, hash)));
+        }
+        drop(guard);
+        self.fallback.objects.try_find(id, buffer)
     }
 }
