@@ -7,7 +7,6 @@ use gix::ObjectId;
 use gix::bstr::ByteSlice;
 use gix::diff::tree::recorder::Change;
 use gix::prelude::FindExt;
-use gix::revision::walk::Sorting;
 
 use super::packs::{ObjectLayout, PackReader};
 use super::{GitError, Repo, hex};
@@ -164,15 +163,33 @@ pub fn walk(
     packs: Option<&ObjectLayout>,
     keep: impl Fn(&ObjectId) -> bool,
 ) -> Result<Walk, GitError> {
+    // Replacement refs (`git replace`) are applied by the object database only.
+    let replaced = repo
+        .repo
+        .references()
+        .ok()
+        .and_then(|refs| {
+            refs.prefixed("refs/replace/")
+                .ok()
+                .map(|mut r| r.next().is_some())
+        })
+        .unwrap_or(false);
     match packs {
-        Some(layout) => walk_with(repo, spec, &PackReader::new(layout, &repo.repo), keep),
-        None => walk_with(repo, spec, &repo.repo.objects, keep),
+        Some(layout) if !replaced => walk_with(
+            repo,
+            spec,
+            false,
+            &PackReader::new(layout, &repo.repo),
+            keep,
+        ),
+        _ => walk_with(repo, spec, replaced, &repo.repo.objects, keep),
     }
 }
 
 fn walk_with(
     repo: &Repo,
     spec: &WalkSpec,
+    replaced: bool,
     objects: &impl gix::objs::Find,
     keep: impl Fn(&ObjectId) -> bool,
 ) -> Result<Walk, GitError> {
@@ -181,12 +198,46 @@ fn walk_with(
     if spec.tips.is_empty() {
         return Ok(out);
     }
-    let walk = r
-        .rev_walk(spec.tips.iter().copied())
-        .sorting(Sorting::ByCommitTime(Default::default()))
-        .with_hidden(spec.hidden.iter().copied())
-        .all()
-        .map_err(|err| GitError::read(&repo.name, "commit graph", err))?;
+    // What `Repository::rev_walk(..).all()` builds, reading commits through
+    // `objects`: newest first by commit time, shallow boundaries respected.
+    let commit_error =
+        |err: &dyn std::fmt::Display| GitError::read(&repo.name, "commit graph", err);
+    let shallow = r.shallow_commits().map_err(|err| commit_error(&err))?;
+    let mut grafted_parents_to_skip: Vec<ObjectId> = Vec::new();
+    let mut graft_buffer = Vec::new();
+    let walk = gix::traverse::commit::Simple::filtered(
+        spec.tips.iter().copied(),
+        objects,
+        move |id: &gix::oid| match shallow.as_ref() {
+            Some(commits) => {
+                let id = id.to_owned();
+                if let Ok(index) = grafted_parents_to_skip.binary_search(&id) {
+                    grafted_parents_to_skip.remove(index);
+                    return false;
+                }
+                if commits.binary_search(&id).is_ok() {
+                    if let Ok(commit) = objects.find_commit_iter(&id, &mut graft_buffer) {
+                        grafted_parents_to_skip.extend(commit.parent_ids());
+                        grafted_parents_to_skip.sort();
+                    }
+                }
+                true
+            }
+            None => true,
+        },
+    )
+    .sorting(gix::traverse::commit::simple::Sorting::ByCommitTime(
+        Default::default(),
+    ))
+    .map_err(|err| commit_error(&err))?
+    .commit_graph(
+        r.commit_graph_if_enabled()
+            .ok()
+            .flatten()
+            .filter(|_| !replaced),
+    )
+    .hide(spec.hidden.iter().copied())
+    .map_err(|err| commit_error(&err))?;
     // Keyed by blob id alone (gix's id hasher: no SipHash over 20 bytes), with
     // the few paths a blob has in a small list.
     let mut first: gix::hashtable::HashMap<ObjectId, Vec<Introduction>> = Default::default();

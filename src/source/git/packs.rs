@@ -369,7 +369,7 @@ impl ObjectLayout {
 }
 
 /// Reads objects from the layout's mapped packs (with a small delta-base
-/// cache and a cache of whole trees), falling back to the repository's object
+/// cache and a cache of whole commits and trees), falling back to the repository's object
 /// database for objects in no pack of the layout. Single-threaded.
 pub struct PackReader<'a> {
     layout: &'a ObjectLayout,
@@ -379,7 +379,7 @@ pub struct PackReader<'a> {
 
 struct ReaderState {
     inflate: gix::zlib::Inflate,
-    deltas: pack::cache::lru::StaticLinkedList<64>,
+    deltas: pack::cache::lru::MemoryCappedHashmap,
     objects: pack::cache::object::MemoryCappedHashmap,
 }
 
@@ -391,8 +391,11 @@ impl<'a> PackReader<'a> {
             fallback,
             state: RefCell::new(ReaderState {
                 inflate: Default::default(),
-                deltas: pack::cache::lru::StaticLinkedList::new(32 * 1024 * 1024),
-                objects: pack::cache::object::MemoryCappedHashmap::new(16 * 1024 * 1024),
+                // Bounded by bytes, not entries: tree delta chains are long and
+                // their bases small (32 MiB took 14 s of walk CPU down to 12 s on
+                // rails, against a 64-entry list).
+                deltas: pack::cache::lru::MemoryCappedHashmap::new(32 * 1024 * 1024),
+                objects: pack::cache::object::MemoryCappedHashmap::new(32 * 1024 * 1024),
             }),
         }
     }
@@ -432,7 +435,12 @@ impl gix::objs::Find for PackReader<'_> {
                 },
                 &mut state.deltas,
             )?;
-            if outcome.kind == gix::object::Kind::Tree {
+            // The walk reads each commit up to three times (ordering, as itself,
+            // as a parent) and a parent's tree right after its child's.
+            if matches!(
+                outcome.kind,
+                gix::object::Kind::Tree | gix::object::Kind::Commit
+            ) {
                 state.objects.put(id_owned, outcome.kind, buffer);
             }
             return Ok(Some(gix::objs::Data::new(buffer, outcome.kind, hash)));
