@@ -201,7 +201,7 @@ fn scan_everything(
 }
 
 /// Runs `work` while a helper thread releases the resident pages of the
-/// layout's mapped packs every second: a whole-history scan touches every
+/// layout's mapped packs twice a second: a whole-history scan touches every
 /// page of every pack, and would otherwise keep them all in its RSS.
 pub(super) fn releasing_pages<T>(layout: &git::ObjectLayout, work: impl FnOnce() -> T) -> T {
     let (stop, stopped) = mpsc::channel::<()>();
@@ -209,7 +209,7 @@ pub(super) fn releasing_pages<T>(layout: &git::ObjectLayout, work: impl FnOnce()
         let stop = stop; // dropped on return or unwinding, ending the helper
         scope.spawn(move || {
             while let Err(mpsc::RecvTimeoutError::Timeout) =
-                stopped.recv_timeout(std::time::Duration::from_secs(1))
+                stopped.recv_timeout(std::time::Duration::from_millis(500))
             {
                 layout.release_pages();
             }
