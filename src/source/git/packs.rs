@@ -1,8 +1,10 @@
-//! Whole-pack reading for full-history scans: every object of a pack is
-//! decoded exactly once by walking the pack's delta tree (each delta base is
-//! inflated once and its children are applied to it), in parallel. This beats
-//! looking objects up one by one, where a delta chain is re-inflated whenever
-//! its base has left the cache.
+//! Whole-pack reading for full-history scans: every blob of a pack is
+//! decoded exactly once by walking the pack's delta tree of blobs (each delta
+//! base is inflated once and its children are applied to it), in parallel.
+//! This beats looking objects up one by one, where a delta chain is
+//! re-inflated whenever its base has left the cache. The commit walk reads
+//! commits and trees from the same mappings ([`PackReader`]), whose resident
+//! pages are released periodically ([`ObjectLayout::release_pages`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
