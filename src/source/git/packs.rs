@@ -361,8 +361,8 @@ impl std::fmt::Debug for PackFiles {
 }
 
 impl ObjectLayout {
-    /// Releases the resident pages of every mapped pack and index (see
-    /// [`Mapped::release`]); safe to call while other threads read them.
+    /// Releases the resident pages of every mapped pack and index (they stay
+    /// in the page cache); safe to call while other threads read them.
     pub fn release_pages(&self) {
         for files in &self.files {
             files.maps.iter().for_each(Mapped::release);
