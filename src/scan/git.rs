@@ -174,26 +174,50 @@ fn scan_everything(
     // it records every introduction compactly, and only matched blobs keep theirs.
     let shared = repo.repo.clone().into_sync();
     let name = repo.name.clone();
-    let (matched, walk) = std::thread::scope(|scope| {
-        let walker = scope.spawn(|| {
-            let local = Repo {
-                repo: shared.to_thread_local(),
-                name,
-            };
-            git::walk(&local, spec, |_| true)
-        });
-        let (matched, _) = scan_layout(rules, pool, repo, &layout, &options.read, None, collector);
-        let walk = walker.join().unwrap_or_else(|_| {
-            Err(GitError::read(
-                &repo.name,
-                "history",
-                "the commit walk panicked",
-            ))
-        });
-        (matched, walk)
+    let (matched, walk) = releasing_pages(&layout, || {
+        std::thread::scope(|scope| {
+            let walker = scope.spawn(|| {
+                let local = Repo {
+                    repo: shared.to_thread_local(),
+                    name,
+                };
+                git::walk(&local, spec, Some(&layout), |_| true)
+            });
+            let (matched, _) =
+                scan_layout(rules, pool, repo, &layout, &options.read, None, collector);
+            let walk = walker.join().unwrap_or_else(|_| {
+                Err(GitError::read(
+                    &repo.name,
+                    "history",
+                    "the commit walk panicked",
+                ))
+            });
+            (matched, walk)
+        })
     });
+    drop(layout);
     attach(repo, walk?, matched, iac, collector);
     Ok(())
+}
+
+/// Runs `work` while a helper thread releases the resident pages of the
+/// layout's mapped packs twice a second: a whole-history scan touches every
+/// page of every pack, and would otherwise keep them all in its RSS.
+pub(super) fn releasing_pages<T>(layout: &git::ObjectLayout, work: impl FnOnce() -> T) -> T {
+    let (stop, stopped) = mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        let stop = stop; // dropped on return or unwinding, ending the helper
+        scope.spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(std::time::Duration::from_millis(500))
+            {
+                layout.release_pages();
+            }
+        });
+        let out = work();
+        drop(stop);
+        out
+    })
 }
 
 /// Narrowed history or a range: walk first, then scan the blobs the walked
@@ -209,7 +233,7 @@ fn scan_walked(
     iac: &mut [IacFile],
     collector: &mut Collector<'_>,
 ) -> Result<(), GitError> {
-    let walk = git::walk(repo, spec, |_| true)?;
+    let walk = git::walk(repo, spec, None, |_| true)?;
     // Each blob once; its base is the version it replaced in its earliest introduction.
     let mut previous: HashMap<ObjectId, (i64, Option<ObjectId>)> = HashMap::new();
     for intro in &walk.introductions {

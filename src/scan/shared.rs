@@ -13,7 +13,7 @@ use crate::rules::RuleSet;
 use crate::source::ReadOptions;
 use crate::source::git::{self, GitError, Repo, WalkSpec, hex};
 
-use super::git::{Seen, introductions, scan_layout};
+use super::git::{Seen, introductions, releasing_pages, scan_layout};
 use super::{BlobMatches, Collector};
 
 /// Blobs scanned so far in a run (ids only) and the matches of those that
@@ -121,24 +121,27 @@ pub fn scan_history_shared(
     let shared = repo.repo.clone().into_sync();
     let name = repo.name.clone();
     let seen = &memory.seen;
-    let ((matched, scanned), walk) = std::thread::scope(|scope| {
-        let walker = scope.spawn(|| {
-            let local = Repo {
-                repo: shared.to_thread_local(),
-                name,
-            };
-            git::walk(&local, &spec, |_| true)
-        });
-        let scanned = scan_layout(rules, pool, repo, &layout, read, Some(seen), collector);
-        let walk = walker.join().unwrap_or_else(|_| {
-            Err(GitError::read(
-                &repo.name,
-                "history",
-                "the commit walk panicked",
-            ))
-        });
-        (scanned, walk)
+    let ((matched, scanned), walk) = releasing_pages(&layout, || {
+        std::thread::scope(|scope| {
+            let walker = scope.spawn(|| {
+                let local = Repo {
+                    repo: shared.to_thread_local(),
+                    name,
+                };
+                git::walk(&local, &spec, Some(&layout), |_| true)
+            });
+            let scanned = scan_layout(rules, pool, repo, &layout, read, Some(seen), collector);
+            let walk = walker.join().unwrap_or_else(|_| {
+                Err(GitError::read(
+                    &repo.name,
+                    "history",
+                    "the commit walk panicked",
+                ))
+            });
+            (scanned, walk)
+        })
     });
+    drop(layout);
     let walk = walk?;
     for id in &scanned {
         memory.seen.insert(*id);

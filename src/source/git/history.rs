@@ -7,8 +7,8 @@ use gix::ObjectId;
 use gix::bstr::ByteSlice;
 use gix::diff::tree::recorder::Change;
 use gix::prelude::FindExt;
-use gix::revision::walk::Sorting;
 
+use super::packs::{ObjectLayout, PackReader};
 use super::{GitError, Repo, hex};
 
 /// Metadata of one walked commit.
@@ -154,9 +154,43 @@ fn resolve_commit(repo: &Repo, spec: &str) -> Result<ObjectId, GitError> {
 /// parent (a root or shallow-boundary commit against the empty tree), and keeps
 /// the introductions of blobs for which `keep` is true: one per (blob, path),
 /// the earliest by author time.
+///
+/// With `packs`, commits and trees are read from those mapped packs (the
+/// mappings the blob scan reads too) before the object database.
 pub fn walk(
     repo: &Repo,
     spec: &WalkSpec,
+    packs: Option<&ObjectLayout>,
+    keep: impl Fn(&ObjectId) -> bool,
+) -> Result<Walk, GitError> {
+    // Replacement refs (`git replace`) are applied by the object database only.
+    let replaced = repo
+        .repo
+        .references()
+        .ok()
+        .and_then(|refs| {
+            refs.prefixed("refs/replace/")
+                .ok()
+                .map(|mut r| r.next().is_some())
+        })
+        .unwrap_or(false);
+    match packs {
+        Some(layout) if !replaced => walk_with(
+            repo,
+            spec,
+            false,
+            &PackReader::new(layout, &repo.repo),
+            keep,
+        ),
+        _ => walk_with(repo, spec, replaced, &repo.repo.objects, keep),
+    }
+}
+
+fn walk_with(
+    repo: &Repo,
+    spec: &WalkSpec,
+    replaced: bool,
+    objects: &impl gix::objs::Find,
     keep: impl Fn(&ObjectId) -> bool,
 ) -> Result<Walk, GitError> {
     let r = &repo.repo;
@@ -164,12 +198,46 @@ pub fn walk(
     if spec.tips.is_empty() {
         return Ok(out);
     }
-    let walk = r
-        .rev_walk(spec.tips.iter().copied())
-        .sorting(Sorting::ByCommitTime(Default::default()))
-        .with_hidden(spec.hidden.iter().copied())
-        .all()
-        .map_err(|err| GitError::read(&repo.name, "commit graph", err))?;
+    // What `Repository::rev_walk(..).all()` builds, reading commits through
+    // `objects`: newest first by commit time, shallow boundaries respected.
+    let commit_error =
+        |err: &dyn std::fmt::Display| GitError::read(&repo.name, "commit graph", err);
+    let shallow = r.shallow_commits().map_err(|err| commit_error(&err))?;
+    let mut grafted_parents_to_skip: Vec<ObjectId> = Vec::new();
+    let mut graft_buffer = Vec::new();
+    let walk = gix::traverse::commit::Simple::filtered(
+        spec.tips.iter().copied(),
+        objects,
+        move |id: &gix::oid| match shallow.as_ref() {
+            Some(commits) => {
+                let id = id.to_owned();
+                if let Ok(index) = grafted_parents_to_skip.binary_search(&id) {
+                    grafted_parents_to_skip.remove(index);
+                    return false;
+                }
+                if commits.binary_search(&id).is_ok() {
+                    if let Ok(commit) = objects.find_commit_iter(&id, &mut graft_buffer) {
+                        grafted_parents_to_skip.extend(commit.parent_ids());
+                        grafted_parents_to_skip.sort();
+                    }
+                }
+                true
+            }
+            None => true,
+        },
+    )
+    .sorting(gix::traverse::commit::simple::Sorting::ByCommitTime(
+        Default::default(),
+    ))
+    .map_err(|err| commit_error(&err))?
+    .commit_graph(
+        r.commit_graph_if_enabled()
+            .ok()
+            .flatten()
+            .filter(|_| !replaced),
+    )
+    .hide(spec.hidden.iter().copied())
+    .map_err(|err| commit_error(&err))?;
     // Keyed by blob id alone (gix's id hasher: no SipHash over 20 bytes), with
     // the few paths a blob has in a small list.
     let mut first: gix::hashtable::HashMap<ObjectId, Vec<Introduction>> = Default::default();
@@ -188,7 +256,7 @@ pub fn walk(
             }
         };
         let id = info.id;
-        let (commit, tree, parent) = match read_commit(r, &id, &mut buffers.0) {
+        let (commit, tree, parent) = match read_commit(objects, &id, &mut buffers.0) {
             Ok(read) => read,
             Err(message) => {
                 out.errors.push(format!("commit {}: {message}", hex(&id)));
@@ -198,12 +266,16 @@ pub fn walk(
         if spec.since.is_some_and(|since| commit.author_time < since) {
             continue;
         }
-        let parent_tree =
-            parent.and_then(|p| read_commit(r, &p, &mut buffers.0).ok().map(|(_, t, _)| t));
+        let parent_tree = parent.and_then(|p| {
+            read_commit(objects, &p, &mut buffers.0)
+                .ok()
+                .map(|(_, t, _)| t)
+        });
         let index = out.commits.len();
         out.commits.push(commit);
         let changes = match diff_trees(
-            r,
+            objects,
+            r.object_hash(),
             parent_tree,
             tree,
             &mut state,
@@ -279,14 +351,11 @@ pub fn walk(
 type CommitRead = (CommitInfo, ObjectId, Option<ObjectId>);
 
 fn read_commit(
-    r: &gix::Repository,
+    objects: &impl gix::objs::Find,
     id: &ObjectId,
     buffer: &mut Vec<u8>,
 ) -> Result<CommitRead, String> {
-    let commit = r
-        .objects
-        .find_commit(id, buffer)
-        .map_err(|e| e.to_string())?;
+    let commit = objects.find_commit(id, buffer).map_err(|e| e.to_string())?;
     let tree = commit.tree();
     let parent = commit.parents().next();
     let (author_name, author_email, author_time) = match commit.author() {
@@ -310,7 +379,8 @@ fn read_commit(
 
 /// Changes from `old` (or the empty tree) to `new`, with full paths.
 fn diff_trees(
-    r: &gix::Repository,
+    objects: &impl gix::objs::Find,
+    hash: gix::hash::Kind,
     old: Option<ObjectId>,
     new: ObjectId,
     state: &mut gix::diff::tree::State,
@@ -318,18 +388,16 @@ fn diff_trees(
     new_buffer: &mut Vec<u8>,
 ) -> Result<Vec<Change>, String> {
     let old_iter = match old {
-        Some(id) => r
-            .objects
+        Some(id) => objects
             .find_tree_iter(&id, old_buffer)
             .map_err(|e| e.to_string())?,
-        None => gix::objs::TreeRefIter::from_bytes(&[], r.object_hash()),
+        None => gix::objs::TreeRefIter::from_bytes(&[], hash),
     };
-    let new_iter = r
-        .objects
+    let new_iter = objects
         .find_tree_iter(&new, new_buffer)
         .map_err(|e| e.to_string())?;
     let mut recorder = gix::diff::tree::Recorder::default();
-    gix::diff::tree(old_iter, new_iter, state, &r.objects, &mut recorder)
+    gix::diff::tree(old_iter, new_iter, state, objects, &mut recorder)
         .map_err(|e| e.to_string())?;
     Ok(recorder.records)
 }
@@ -342,19 +410,27 @@ pub fn head_blobs(repo: &Repo) -> HashSet<ObjectId> {
     };
     let mut state = gix::diff::tree::State::default();
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    diff_trees(r, None, tree.detach(), &mut state, &mut a, &mut b)
-        .map(|changes| {
-            changes
-                .into_iter()
-                .filter_map(|change| match change {
-                    Change::Addition {
-                        entry_mode, oid, ..
-                    } if entry_mode.is_blob() => Some(oid),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    diff_trees(
+        &r.objects,
+        r.object_hash(),
+        None,
+        tree.detach(),
+        &mut state,
+        &mut a,
+        &mut b,
+    )
+    .map(|changes| {
+        changes
+            .into_iter()
+            .filter_map(|change| match change {
+                Change::Addition {
+                    entry_mode, oid, ..
+                } if entry_mode.is_blob() => Some(oid),
+                _ => None,
+            })
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// The blobs of HEAD's tree whose path passes `keep`, as `(path, blob)`
@@ -366,26 +442,33 @@ pub fn head_files(repo: &Repo, keep: impl Fn(&str) -> bool) -> Vec<(String, Obje
     };
     let mut state = gix::diff::tree::State::default();
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    let mut files: Vec<(String, ObjectId)> =
-        diff_trees(r, None, tree.detach(), &mut state, &mut a, &mut b)
-            .map(|changes| {
-                changes
-                    .into_iter()
-                    .filter_map(|change| match change {
-                        Change::Addition {
-                            entry_mode,
-                            oid,
-                            path,
-                            ..
-                        } if entry_mode.is_blob() => {
-                            let path = path.to_str_lossy().into_owned();
-                            keep(&path).then_some((path, oid))
-                        }
-                        _ => None,
-                    })
-                    .collect()
+    let mut files: Vec<(String, ObjectId)> = diff_trees(
+        &r.objects,
+        r.object_hash(),
+        None,
+        tree.detach(),
+        &mut state,
+        &mut a,
+        &mut b,
+    )
+    .map(|changes| {
+        changes
+            .into_iter()
+            .filter_map(|change| match change {
+                Change::Addition {
+                    entry_mode,
+                    oid,
+                    path,
+                    ..
+                } if entry_mode.is_blob() => {
+                    let path = path.to_str_lossy().into_owned();
+                    keep(&path).then_some((path, oid))
+                }
+                _ => None,
             })
-            .unwrap_or_default();
+            .collect()
+    })
+    .unwrap_or_default();
     files.sort();
     files
 }

@@ -20,7 +20,7 @@ pub use history::{
     walk,
 };
 pub use lines::added_lines;
-pub use packs::{ObjectLayout, object_layout, pack_objects, traverse_pack};
+pub use packs::{ObjectLayout, PackReader, object_layout, pack_objects, traverse_pack};
 pub use staged::{StagedBlob, staged_blobs};
 
 /// Why a repository could not be scanned.
