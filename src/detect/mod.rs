@@ -151,16 +151,7 @@ impl<'r> Detector<'r> {
                 self.explained.as_mut(),
             );
         }
-        if self.rules.has_disabled() {
-            let rules = self.rules;
-            let mut kept = out.split_off(start);
-            kept.retain(|m| {
-                !rules.rules()[m.rule].spec.generic
-                    || !rules.disabled_rule_matches(&bytes[m.secret.clone()])
-            });
-            out.extend(kept);
-        }
-        resolve_overlaps(self.rules, out, start);
+        resolve_overlaps(self.rules, bytes, out, start);
     }
 
     fn select_candidates(&mut self, bytes: &[u8]) {
@@ -388,11 +379,18 @@ fn line_window(bytes: &[u8], range: &Range<usize>, lines: usize) -> Range<usize>
 /// How many sorted neighbours on each side are compared when resolving overlaps.
 const OVERLAP_NEIGHBOURS: usize = 64;
 
-/// Drops, among `out[start..]`: generic matches overlapping a specific match,
-/// matches that are another match's companion part, and the weaker of two
-/// overlapping generic matches. Leaves the rest sorted by position, then rule.
-fn resolve_overlaps(rules: &RuleSet, out: &mut Vec<Match>, start: usize) {
+/// Drops, among `out[start..]`: generic matches of a value a disabled rule
+/// matches, generic matches overlapping a specific match, matches that are
+/// another match's companion part, and the weaker of two overlapping generic
+/// matches. Leaves the rest sorted by position, then rule.
+fn resolve_overlaps(rules: &RuleSet, bytes: &[u8], out: &mut Vec<Match>, start: usize) {
     let mut found = out.split_off(start);
+    if rules.has_disabled() {
+        found.retain(|m| {
+            !rules.rules()[m.rule].spec.generic
+                || !rules.disabled_rule_matches(&bytes[m.secret.clone()])
+        });
+    }
     if found.len() > 1 {
         found.sort_by_key(|m| (m.secret.start, m.rule));
         let keep: Vec<bool> = (0..found.len())
