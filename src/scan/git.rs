@@ -548,16 +548,13 @@ pub(super) fn introductions<'w>(
         })
 }
 
-/// Gives every matched blob its locations: one per (path, introducing commit);
-/// blobs no walked commit introduces are reported without a path.
-fn attach(
+/// Records what a commit walk of `repo` counted (commits, skipped submodule
+/// entries, errors) and returns the blob ids of HEAD's tree.
+pub(super) fn record_walk(
     repo: &Repo,
-    walk: git::Walk,
-    matched: HashMap<ObjectId, BlobMatches>,
-    iac: &mut [IacFile],
+    walk: &git::Walk,
     collector: &mut Collector<'_>,
-) {
-    introduced_by(&walk, iac);
+) -> HashSet<ObjectId> {
     collector.add_commits(walk.commits.len() as u64);
     if walk.submodules > 0 {
         collector.add_note(format!(
@@ -568,7 +565,20 @@ fn attach(
     for message in &walk.errors {
         collector.add_error(&repo.name, message.clone());
     }
-    let head = git::head_blobs(repo);
+    git::head_blobs(repo)
+}
+
+/// Gives every matched blob its locations: one per (path, introducing commit);
+/// blobs no walked commit introduces are reported without a path.
+fn attach(
+    repo: &Repo,
+    walk: git::Walk,
+    matched: HashMap<ObjectId, BlobMatches>,
+    iac: &mut [IacFile],
+    collector: &mut Collector<'_>,
+) {
+    introduced_by(&walk, iac);
+    let head = record_walk(repo, &walk, collector);
     let mut contexts: HashMap<ObjectId, Vec<(String, Option<GitProvenance>)>> = HashMap::new();
     for (blob, path, provenance) in introductions(repo, &walk, &head, |b| matched.contains_key(b)) {
         contexts

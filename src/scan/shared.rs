@@ -13,7 +13,7 @@ use crate::rules::RuleSet;
 use crate::source::ReadOptions;
 use crate::source::git::{self, GitError, Repo, WalkSpec, hex};
 
-use super::git::{Seen, introductions, releasing_pages, scan_layout};
+use super::git::{Seen, introductions, record_walk, releasing_pages, scan_layout};
 use super::{BlobMatches, Collector};
 
 /// Blobs scanned so far in a run (ids only) and the matches of those that
@@ -153,17 +153,7 @@ pub fn scan_history_shared(
     }
     new_matches.sort_by(|a, b| a.blob_id.cmp(&b.blob_id));
 
-    collector.add_commits(walk.commits.len() as u64);
-    if walk.submodules > 0 {
-        collector.add_note(format!(
-            "{}: {} submodule entries skipped (scan the submodule repositories themselves)",
-            repo.name, walk.submodules
-        ));
-    }
-    for message in &walk.errors {
-        collector.add_error(&repo.name, message.clone());
-    }
-    let head = git::head_blobs(repo);
+    let head = record_walk(repo, &walk, collector);
     let mut places: Places = BTreeMap::new();
     for (blob, path, provenance) in
         introductions(repo, &walk, &head, |b| memory.matched.contains_key(b))

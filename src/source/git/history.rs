@@ -402,73 +402,52 @@ fn diff_trees(
     Ok(recorder.records)
 }
 
+/// Every blob of HEAD's tree as `(path, blob)`, in tree order (empty when
+/// HEAD is unborn or unreadable).
+fn head_tree_blobs(repo: &Repo) -> impl Iterator<Item = (gix::bstr::BString, ObjectId)> {
+    let r = &repo.repo;
+    let changes = r.head_tree_id().ok().and_then(|tree| {
+        let mut state = gix::diff::tree::State::default();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        diff_trees(
+            &r.objects,
+            r.object_hash(),
+            None,
+            tree.detach(),
+            &mut state,
+            &mut a,
+            &mut b,
+        )
+        .ok()
+    });
+    changes
+        .into_iter()
+        .flatten()
+        .filter_map(|change| match change {
+            Change::Addition {
+                entry_mode,
+                oid,
+                path,
+                ..
+            } if entry_mode.is_blob() => Some((path, oid)),
+            _ => None,
+        })
+}
+
 /// Blob ids in the tree of HEAD (empty when HEAD is unborn).
 pub fn head_blobs(repo: &Repo) -> HashSet<ObjectId> {
-    let r = &repo.repo;
-    let Ok(tree) = r.head_tree_id() else {
-        return HashSet::new();
-    };
-    let mut state = gix::diff::tree::State::default();
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    diff_trees(
-        &r.objects,
-        r.object_hash(),
-        None,
-        tree.detach(),
-        &mut state,
-        &mut a,
-        &mut b,
-    )
-    .map(|changes| {
-        changes
-            .into_iter()
-            .filter_map(|change| match change {
-                Change::Addition {
-                    entry_mode, oid, ..
-                } if entry_mode.is_blob() => Some(oid),
-                _ => None,
-            })
-            .collect()
-    })
-    .unwrap_or_default()
+    head_tree_blobs(repo).map(|(_, oid)| oid).collect()
 }
 
 /// The blobs of HEAD's tree whose path passes `keep`, as `(path, blob)`
 /// sorted by path (empty when HEAD is unborn or unreadable).
 pub fn head_files(repo: &Repo, keep: impl Fn(&str) -> bool) -> Vec<(String, ObjectId)> {
-    let r = &repo.repo;
-    let Ok(tree) = r.head_tree_id() else {
-        return Vec::new();
-    };
-    let mut state = gix::diff::tree::State::default();
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    let mut files: Vec<(String, ObjectId)> = diff_trees(
-        &r.objects,
-        r.object_hash(),
-        None,
-        tree.detach(),
-        &mut state,
-        &mut a,
-        &mut b,
-    )
-    .map(|changes| {
-        changes
-            .into_iter()
-            .filter_map(|change| match change {
-                Change::Addition {
-                    entry_mode,
-                    oid,
-                    path,
-                    ..
-                } if entry_mode.is_blob() => {
-                    let path = path.to_str_lossy().into_owned();
-                    keep(&path).then_some((path, oid))
-                }
-                _ => None,
-            })
-            .collect()
-    })
-    .unwrap_or_default();
+    let mut files: Vec<(String, ObjectId)> = head_tree_blobs(repo)
+        .filter_map(|(path, oid)| {
+            let path = path.to_str_lossy().into_owned();
+            keep(&path).then_some((path, oid))
+        })
+        .collect();
     files.sort();
     files
 }
