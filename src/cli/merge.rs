@@ -6,11 +6,11 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use keyhound::report::Format;
-use keyhound::rules::{RuleSet, Severity};
+use keyhound::rules::RuleSet;
 
-use super::output::{Output, emit, exit_code};
-use super::scan::{FailOn, OutputFormat};
-use super::{ColorChoice, EXIT_FINDINGS};
+use super::ColorChoice;
+use super::output::{ExitArgs, Output, emit};
+use super::scan::OutputFormat;
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -32,12 +32,8 @@ pub struct MergeArgs {
     /// No summary on standard error.
     #[arg(short, long)]
     quiet: bool,
-    /// Lowest severity that sets the exit code.
-    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
-    fail_on: FailOn,
-    /// Exit code when findings of at least --fail-on severity remain (0 = warn only).
-    #[arg(long, value_name = "N", default_value_t = EXIT_FINDINGS)]
-    exit_code: u8,
+    #[command(flatten)]
+    exit: ExitArgs,
 }
 
 /// Runs `keyhound merge`.
@@ -64,9 +60,5 @@ pub fn run(args: MergeArgs) -> Result<u8> {
             no_timestamps: false,
         },
     )?;
-    Ok(exit_code(
-        &outcome,
-        Severity::from(args.fail_on),
-        args.exit_code,
-    ))
+    Ok(args.exit.code(&outcome))
 }

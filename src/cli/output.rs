@@ -10,7 +10,27 @@ use keyhound::report::{self, Format, ReportOptions};
 use keyhound::rules::{RuleSet, Severity};
 use keyhound::scan::ScanOutcome;
 
-use super::{ColorChoice, EXIT_CLEAN};
+use super::scan::FailOn;
+use super::{ColorChoice, EXIT_CLEAN, EXIT_FINDINGS};
+
+/// `--fail-on` and `--exit-code` of the commands that write a finished
+/// outcome (`sweep`, `merge`, `report`).
+#[derive(Debug, clap::Args)]
+pub struct ExitArgs {
+    /// Lowest severity that sets the exit code.
+    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// Exit code when findings of at least --fail-on severity remain (0 = warn only).
+    #[arg(long, value_name = "N", default_value_t = EXIT_FINDINGS)]
+    pub exit_code: u8,
+}
+
+impl ExitArgs {
+    /// The exit code `outcome` implies under these flags.
+    pub fn code(&self, outcome: &ScanOutcome) -> u8 {
+        exit_code(outcome, Severity::from(self.fail_on), self.exit_code)
+    }
+}
 
 /// Where and how to write a report.
 pub struct Output<'a> {

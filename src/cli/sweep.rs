@@ -9,13 +9,12 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use keyhound::report::Format;
-use keyhound::rules::Severity;
 use keyhound::source::ReadOptions;
 use keyhound::sweep::{self, Datastore, NoProgress, Progress, RepoSource, Shard, SweepOptions};
 
-use super::output::{Output, emit, exit_code};
-use super::scan::{DEFAULT_MAX_FILE_SIZE, FailOn, OutputFormat, parse_size};
-use super::{ColorChoice, EXIT_FINDINGS};
+use super::ColorChoice;
+use super::output::{ExitArgs, Output, emit};
+use super::scan::{DEFAULT_MAX_FILE_SIZE, OutputFormat, parse_size};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -78,12 +77,8 @@ pub struct SweepArgs {
     /// No progress and no warnings on standard error.
     #[arg(short, long)]
     quiet: bool,
-    /// Lowest severity that sets the exit code.
-    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
-    fail_on: FailOn,
-    /// Exit code when findings of at least --fail-on severity remain (0 = warn only).
-    #[arg(long, value_name = "N", default_value_t = EXIT_FINDINGS)]
-    exit_code: u8,
+    #[command(flatten)]
+    exit: ExitArgs,
 }
 
 /// Runs `keyhound sweep`.
@@ -213,11 +208,7 @@ pub fn run(args: SweepArgs) -> Result<u8> {
     if interrupt.load(Ordering::SeqCst) {
         return Ok(130);
     }
-    Ok(exit_code(
-        &outcome,
-        Severity::from(args.fail_on),
-        args.exit_code,
-    ))
+    Ok(args.exit.code(&outcome))
 }
 
 /// Test hook (not a user option): after this many repositories are done
