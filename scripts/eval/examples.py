@@ -10,7 +10,8 @@ EXAMPLES is JSON lines with `text`, `label` (positive|negative), optional
 
 Each example is written to its own file; one `keyhound scan` runs over all of
 them. A positive counts as found when keyhound reports any finding in its file
-(and, when the example names its secret, a finding whose secret overlaps it); a
+(and, when the example names its secret, a finding whose secret overlaps it); the
+"line-level" column also counts a finding on a line holding the labelled secret; a
 negative counts as a false positive when keyhound reports anything in its file.
 `non-secret(...)` positives (public identifiers, hashes) are excluded from recall.
 """
@@ -39,11 +40,13 @@ with tempfile.TemporaryDirectory() as tmp:
     if out.returncode not in (0, 1):
         sys.exit(out.stderr)
     found = collections.defaultdict(list)
+    lines_found = collections.defaultdict(set)
     for line in out.stdout.splitlines():
         f = json.loads(line)
         for loc in f["locations"]:
             idx = int(os.path.relpath(loc["path"], tmp).split(os.sep)[0])
             found[idx].append(f)
+            lines_found[idx].add(loc.get("line"))
 
 stats = collections.defaultdict(lambda: collections.Counter())
 misses = []
@@ -63,8 +66,14 @@ for i, row in enumerate(rows):
         # secret (user name, account id), which counts too.
         values = [v for h in hits for v in [h["secret"]] + [p.get("value", "") for p in h.get("parts", [])] if v]
         ok = any(secret is None or secret in v or v in secret for v in values) if secret else bool(hits)
+        # Line level, as CredData's scorer counts: a finding on a line that
+        # holds the labelled secret (the other tool's "secret" may be the user
+        # name of a connection string whose password keyhound reports).
+        secret_lines = {n for n, text in enumerate(row["text"].split("\n"), 1) if secret and secret.split("\n")[0] in text}
+        line_ok = ok or bool(secret_lines & lines_found.get(i, set()))
         stats[src]["pos"] += 1
         stats[src]["tp"] += ok
+        stats[src]["line_tp"] += line_ok
         if not ok:
             misses.append({**row, "outcome": "missed"})
     else:
@@ -73,11 +82,12 @@ for i, row in enumerate(rows):
         if hits:
             misses.append({**row, "outcome": "reported-negative", "rules": [h["rule_id"] for h in hits]})
 
-print(f"{'source':<12} {'positives':>9} {'found':>6} {'recall':>7} {'negatives':>9} {'reported':>8} {'FP rate':>7}")
+print(f"{'source':<12} {'positives':>9} {'found':>6} {'recall':>7} {'line-level':>10} {'negatives':>9} {'reported':>8} {'FP rate':>7}")
 for src, c in sorted(stats.items()):
     recall = c["tp"] / c["pos"] if c["pos"] else 0
+    line_recall = c["line_tp"] / c["pos"] if c["pos"] else 0
     fpr = c["fp"] / c["neg"] if c["neg"] else 0
-    print(f"{src:<12} {c['pos']:>9} {c['tp']:>6} {recall:>7.1%} {c['neg']:>9} {c['fp']:>8} {fpr:>7.1%}")
+    print(f"{src:<12} {c['pos']:>9} {c['tp']:>6} {recall:>7.1%} {line_recall:>10.1%} {c['neg']:>9} {c['fp']:>8} {fpr:>7.1%}")
 if args.show_misses:
     for src in sorted(stats):
         print(f"\n== {src}: misses and reported negatives")

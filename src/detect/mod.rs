@@ -1,7 +1,10 @@
 //! Detection: bytes in, matches out. The detector never sees paths or git.
 //!
-//! 1. One Aho-Corasick pass over the blob finds which rules' keywords occur.
-//! 2. Each candidate rule's regex (compiled lazily, shared) runs over the blob.
+//! 1. One Aho-Corasick pass over the blob finds which rules' keywords occur,
+//!    and where.
+//! 2. Each candidate rule's regex (compiled lazily, shared) runs over the blob,
+//!    or only over the lines holding its keywords when the rule allows it
+//!    ([`Rule::searchable_by_line`]).
 //! 3. The `secret` group goes through entropy, placeholder, stopword and (for
 //!    generic rules) value filters; companion parts are looked up nearby.
 //! 4. Overlaps are resolved: a specific rule beats a generic one on the same
@@ -39,6 +42,9 @@ pub struct Detector<'r> {
     rules: &'r RuleSet,
     candidate: Vec<bool>,
     candidates: Vec<usize>,
+    /// Per rule: the lines (merged, in order) of the current blob that hold
+    /// one of its keywords; used for rules searchable by line.
+    windows: Vec<Vec<Range<usize>>>,
     /// Capture slots per rule, made on the rule's first use and reused for
     /// every later blob (no allocation per blob and rule).
     locations: Vec<Option<CaptureLocations>>,
@@ -77,6 +83,7 @@ impl<'r> Detector<'r> {
             rules,
             candidate: vec![false; rules.len()],
             candidates: Vec::new(),
+            windows: vec![Vec::new(); rules.len()],
             locations: vec![None; rules.len()],
             scanned: 0,
             explained: None,
@@ -142,14 +149,23 @@ impl<'r> Detector<'r> {
             let rule_index = self.candidates[i];
             let rule = &self.rules.rules()[rule_index];
             let locations = &mut self.locations[rule_index];
-            run_rule(
-                rule_index,
-                rule,
-                bytes,
-                out,
-                locations,
-                self.explained.as_mut(),
-            );
+            let whole = 0..bytes.len();
+            let ranges = if rule.searchable_by_line() {
+                self.windows[rule_index].as_slice()
+            } else {
+                std::slice::from_ref(&whole)
+            };
+            for range in ranges {
+                run_rule(
+                    rule_index,
+                    rule,
+                    bytes,
+                    range.clone(),
+                    out,
+                    locations,
+                    self.explained.as_mut(),
+                );
+            }
         }
         resolve_overlaps(self.rules, bytes, out, start);
     }
@@ -164,13 +180,19 @@ impl<'r> Detector<'r> {
         self.scanned = self.scanned.saturating_add(bytes.len());
         let prefilter = self.rules.prefilter(self.scanned >= LARGE_SCAN);
         let mut at = 0;
+        let mut line = 0..0;
         while let Some(hit) = prefilter.find(Input::new(bytes).range(at..)) {
             at = hit.start() + 1;
+            if hit.end() > line.end || hit.start() < line.start {
+                line = line_around(bytes, hit.start(), hit.end());
+            }
             for &rule in self.rules.rules_for_keyword(hit.pattern().as_usize()) {
                 if !self.candidate[rule] {
                     self.candidate[rule] = true;
                     self.candidates.push(rule);
+                    self.windows[rule].clear();
                 }
+                add_window(&mut self.windows[rule], &line);
             }
         }
         // Keyword-less rules (translated from gitleaks) run on every blob.
@@ -184,11 +206,39 @@ impl<'r> Detector<'r> {
     }
 }
 
-/// Runs one rule's regex over the blob and pushes the matches that pass the filters.
+/// The line holding `start..end` (without its newline); a keyword holds no
+/// newline, but a span across lines gets all of them.
+fn line_around(bytes: &[u8], start: usize, end: usize) -> Range<usize> {
+    let first = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+    let last = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
+    first..last
+}
+
+/// Windows closer than this are searched as one: the lines between them hold
+/// no keyword, so they cannot match, and one longer search costs less than
+/// two searches' set-up.
+const WINDOW_GAP: usize = 4096;
+
+/// Appends `line` to a rule's windows, merged with the last one when they are
+/// less than [`WINDOW_GAP`] apart.
+fn add_window(windows: &mut Vec<Range<usize>>, line: &Range<usize>) {
+    match windows.last_mut() {
+        Some(last) if line.start <= last.end.saturating_add(WINDOW_GAP) => {
+            last.end = last.end.max(line.end);
+        }
+        _ => windows.push(line.clone()),
+    }
+}
+
+/// Runs one rule's regex over `range` of the blob (the whole blob, or the
+/// lines holding its keywords) and pushes the matches that pass the filters.
+/// The regex sees the bytes before `range` (for `\b`) and none after it: a
+/// window ends at a newline or the blob's end, where both read as a boundary.
 fn run_rule(
     rule_index: usize,
     rule: &Rule,
     bytes: &[u8],
+    range: Range<usize>,
     out: &mut Vec<Match>,
     locations: &mut Option<CaptureLocations>,
     mut explained: Option<&mut Vec<Explained>>,
@@ -200,9 +250,10 @@ fn run_rule(
         return;
     };
     let locations = locations.get_or_insert_with(|| regex.capture_locations());
-    let mut at = 0;
-    while at <= bytes.len() {
-        let Some(whole) = regex.captures_read_at(locations, bytes, at) else {
+    let haystack = &bytes[..range.end];
+    let mut at = range.start;
+    while at <= haystack.len() {
+        let Some(whole) = regex.captures_read_at(locations, haystack, at) else {
             break;
         };
         at = if whole.end() > whole.start() {
@@ -512,5 +563,60 @@ mod tests {
         detector.scan(b"key=tok_q8z2m4k7\nkey=Zq9v2LmT7kWx\n", &mut out);
         let ids: Vec<&str> = out.iter().map(|m| rules.rules()[m.rule].id()).collect();
         assert_eq!(ids, ["t.specific", "t.generic"]);
+    }
+
+    #[test]
+    fn rules_searched_by_line_find_what_a_whole_blob_search_finds() {
+        let text = r#"
+[[rule]]
+id = "t.local"
+name = "l"
+provider = "t"
+identity = "t.x"
+keywords = ["tok_"]
+pattern = '''\b(?P<secret>tok_[a-z0-9]{8})\b'''
+
+[[rule]]
+id = "t.trigger"
+name = "t"
+provider = "t"
+identity = "t.y"
+keywords = ["vendor"]
+pattern = '''\b(?P<secret>zz_[a-z0-9]{8})\b'''
+"#;
+        let rules = rule_set(text);
+        let local = rules.rules().iter().position(|r| r.id() == "t.local");
+        let trigger = rules.rules().iter().position(|r| r.id() == "t.trigger");
+        let (Some(local), Some(trigger)) = (local, trigger) else {
+            panic!("rules missing");
+        };
+        assert!(rules.rules()[local].searchable_by_line());
+        assert!(!rules.rules()[trigger].searchable_by_line());
+        // Keywords far apart (separate windows), at the very start and end of
+        // the blob (no final newline), twice on one line, a word boundary at
+        // stake, and a trigger-only rule whose match lies far from its keyword.
+        let filler = format!("{}\n", "x".repeat(3 * WINDOW_GAP));
+        let blob = format!(
+            "tok_q8z2m4k7 first\n{filler}vendor\n{filler}a tok_m3x9v1p6 b tok_h7w2c5n8 xtok_r5t7y9u2\n\
+             {filler}zz_k4j6h8g2\n{filler}end tok_b4j8r6t1"
+        );
+        let mut detector = Detector::new(&rules);
+        let mut out = Vec::new();
+        detector.scan(blob.as_bytes(), &mut out);
+        let found: Vec<&str> = out.iter().map(|m| &blob[m.secret.clone()]).collect();
+        let expected = [
+            "tok_q8z2m4k7",
+            "tok_m3x9v1p6",
+            "tok_h7w2c5n8",
+            "zz_k4j6h8g2",
+            "tok_b4j8r6t1",
+        ];
+        assert_eq!(found, expected);
+        assert_eq!(
+            detector.windows[local].len(),
+            3,
+            "{:?}",
+            detector.windows[local]
+        );
     }
 }

@@ -35,6 +35,9 @@ pub struct Rule {
     /// no keyword (it then runs on every blob) and carries no examples.
     translated: bool,
     regex: LazyRegex,
+    /// Whether the regex may run only on the lines holding a keyword (see
+    /// [`super::locality`]); worked out on first use, like the regex.
+    searchable_by_line: OnceLock<bool>,
 }
 
 /// A compiled companion part.
@@ -131,6 +134,7 @@ impl Rule {
                 })
                 .collect(),
             regex: LazyRegex::new(&spec.pattern),
+            searchable_by_line: OnceLock::new(),
             origin: origin.to_string(),
             translated: false,
             spec,
@@ -155,6 +159,21 @@ impl Rule {
     /// The rule's regex, compiled on first call. Errors carry the regex message.
     pub fn regex(&self) -> Result<&Regex, &str> {
         self.regex.get()
+    }
+
+    /// True when every match of the rule lies on one line and contains one of
+    /// its keywords, so searching the lines where the keyword automaton found
+    /// a keyword finds every match (see [`super::locality`]).
+    pub fn searchable_by_line(&self) -> bool {
+        *self.searchable_by_line.get_or_init(|| {
+            let keywords: Vec<String> = self
+                .spec
+                .keywords
+                .iter()
+                .map(|k| k.to_ascii_lowercase())
+                .collect();
+            super::locality::searchable_by_line(&self.spec.pattern, &keywords)
+        })
     }
 
     /// Rule id.

@@ -5,6 +5,7 @@ mod check;
 mod compile;
 pub mod gitleaks;
 mod load;
+mod locality;
 mod schema;
 
 pub use check::{CheckProblem, check_rules};

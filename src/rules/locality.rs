@@ -1,0 +1,234 @@
+//! Which rules may run only on the lines around their keywords.
+//!
+//! The detector normally runs a selected rule's regex over the whole blob. A
+//! rule qualifies for *line windows* when two things hold for its regex:
+//! - **line-local**: no match can contain a newline (no class or literal
+//!   admits `\n`) and it uses no whole-haystack anchor (`\A`, `\z`);
+//! - **keyword inside**: every match contains one of the rule's keywords
+//!   (ASCII case-insensitively), proved from a run of the pattern whose
+//!   language is a small finite set of strings, each holding a keyword.
+//!
+//! Every match then lies on a line that holds a keyword occurrence, and the
+//! keyword automaton reports every occurrence, so searching only those lines
+//! finds exactly the matches a whole-blob search finds, in one pass over the
+//! blob instead of one per rule. Anything the analysis cannot prove leaves the
+//! rule on whole-blob search.
+
+use regex_syntax::hir::literal::Extractor;
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
+
+/// True when `pattern` (compiled as the detector compiles it: bytes, Unicode
+/// off) is line-local and every match contains one of `keywords` (lowercased).
+pub(crate) fn searchable_by_line(pattern: &str, keywords: &[String]) -> bool {
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+    else {
+        return false;
+    };
+    !keywords.is_empty() && is_line_local(&hir) && contains_keyword(&fold_case(&hir), keywords)
+}
+
+/// `hir` with every class that is one ASCII letter in both cases (what `(?i)`
+/// makes of a letter) replaced by the lowercase letter: keywords are compared
+/// lowercased anyway, and a case-insensitive word is then one string, not
+/// 2^n of them.
+fn fold_case(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Class(class) => match case_pair(class) {
+            Some(lower) => Hir::literal([lower]),
+            None => hir.clone(),
+        },
+        HirKind::Repetition(rep) => Hir::repetition(regex_syntax::hir::Repetition {
+            sub: Box::new(fold_case(&rep.sub)),
+            ..rep.clone()
+        }),
+        HirKind::Capture(cap) => Hir::capture(regex_syntax::hir::Capture {
+            sub: Box::new(fold_case(&cap.sub)),
+            ..cap.clone()
+        }),
+        HirKind::Concat(items) => Hir::concat(items.iter().map(fold_case).collect()),
+        HirKind::Alternation(items) => Hir::alternation(items.iter().map(fold_case).collect()),
+        _ => hir.clone(),
+    }
+}
+
+/// The lowercase letter when `class` is exactly `[Xx]`.
+fn case_pair(class: &Class) -> Option<u8> {
+    let bytes: Vec<u8> = match class {
+        Class::Bytes(c) => c
+            .ranges()
+            .iter()
+            .flat_map(|r| r.start()..=r.end())
+            .take(3)
+            .collect(),
+        Class::Unicode(c) => c
+            .ranges()
+            .iter()
+            .flat_map(|r| r.start()..=r.end())
+            .take(3)
+            .map(|ch| u8::try_from(u32::from(ch)).unwrap_or(0))
+            .collect(),
+    };
+    match bytes[..] {
+        [upper, lower] if upper.is_ascii_uppercase() && lower == upper.to_ascii_lowercase() => {
+            Some(lower)
+        }
+        _ => None,
+    }
+}
+
+/// No match of `hir` contains `\n`, and no whole-haystack anchor is used.
+fn is_line_local(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty => true,
+        HirKind::Literal(lit) => !lit.0.contains(&b'\n'),
+        HirKind::Class(Class::Bytes(class)) => !class
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        HirKind::Class(Class::Unicode(class)) => !class
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+        HirKind::Look(look) => !matches!(look, Look::Start | Look::End),
+        HirKind::Repetition(rep) => is_line_local(&rep.sub),
+        HirKind::Capture(cap) => is_line_local(&cap.sub),
+        HirKind::Concat(items) | HirKind::Alternation(items) => items.iter().all(is_line_local),
+    }
+}
+
+/// Every string `hir` matches contains one of `keywords`.
+fn contains_keyword(hir: &Hir, keywords: &[String]) -> bool {
+    if finite_language_holds_keyword(hir, keywords) {
+        return true;
+    }
+    match hir.kind() {
+        HirKind::Capture(cap) => contains_keyword(&cap.sub, keywords),
+        HirKind::Repetition(rep) => rep.min >= 1 && contains_keyword(&rep.sub, keywords),
+        HirKind::Alternation(branches) => branches.iter().all(|b| contains_keyword(b, keywords)),
+        HirKind::Concat(items) => {
+            // A case-insensitive word is a run of one-letter classes, so try
+            // every run of consecutive items, not only single items.
+            (0..items.len()).any(|start| {
+                contains_keyword(&items[start], keywords)
+                    || run_holds_keyword(&items[start..], keywords)
+            })
+        }
+        _ => false,
+    }
+}
+
+/// Some run `items[..n]` (n >= 2) matches a small finite set of strings, each
+/// holding a keyword. Runs grow until their language stops being small.
+fn run_holds_keyword(items: &[Hir], keywords: &[String]) -> bool {
+    let mut run: Vec<Hir> = Vec::new();
+    for item in items {
+        run.push(item.clone());
+        if run.len() < 2 {
+            continue;
+        }
+        match finite_language(&Hir::concat(run.clone())) {
+            Some(strings) if all_hold_keyword(&strings, keywords) => return true,
+            Some(_) => {}
+            None => return false,
+        }
+    }
+    false
+}
+
+/// `hir` matches a small finite set of strings, and each one (lowercased)
+/// contains a keyword.
+fn finite_language_holds_keyword(hir: &Hir, keywords: &[String]) -> bool {
+    finite_language(hir).is_some_and(|strings| all_hold_keyword(&strings, keywords))
+}
+
+/// The strings `hir` matches, when they are a small finite set (lowercased).
+fn finite_language(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let seq = Extractor::new()
+        .limit_class(16)
+        .limit_repeat(8)
+        .limit_literal_len(256)
+        .limit_total(256)
+        .extract(hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || !literals.iter().all(|lit| lit.is_exact()) {
+        return None;
+    }
+    Some(
+        literals
+            .iter()
+            .map(|lit| lit.as_bytes().to_ascii_lowercase())
+            .collect(),
+    )
+}
+
+fn all_hold_keyword(strings: &[Vec<u8>], keywords: &[String]) -> bool {
+    strings.iter().all(|s| {
+        keywords
+            .iter()
+            .any(|k| memchr::memmem::find(s, k.as_bytes()).is_some())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::searchable_by_line;
+
+    fn kw(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn assignment_rules_with_their_key_word_qualify() {
+        let k = kw(&["password", "passwd", "pwd"]);
+        assert!(searchable_by_line(
+            r#"(?i)(?:(?:passw(?:or)?d|pwd)[\w.-]{0,20}?)["']?[ \t]*[:=][ \t]*(?P<secret>[^\s"']{4,64})"#,
+            &k
+        ));
+        assert!(searchable_by_line(
+            r"(?i)\bapi[_-]?key ?= ?(?P<secret>[a-z0-9]{32})",
+            &kw(&["api_key", "apikey", "api-key"])
+        ));
+        assert!(searchable_by_line(
+            r"\b(?P<secret>ghp_[A-Za-z0-9]{36})\b",
+            &kw(&["ghp_"])
+        ));
+    }
+
+    #[test]
+    fn rules_that_may_span_lines_or_lack_the_keyword_do_not() {
+        // `\s` admits a newline; `[^"]` too.
+        assert!(!searchable_by_line(
+            r"(?i)password\s*=\s*(?P<secret>\w+)",
+            &kw(&["password"])
+        ));
+        assert!(!searchable_by_line(
+            r#"token="(?P<secret>[^"]+)""#,
+            &kw(&["token"])
+        ));
+        // The keyword is only a trigger: a match need not contain it.
+        assert!(!searchable_by_line(
+            r"\b(?P<secret>sk_[a-z0-9]{24})\b",
+            &kw(&["stripe"])
+        ));
+        // An optional keyword proves nothing.
+        assert!(!searchable_by_line(
+            r"(?:pat)?(?P<secret>[a-z]{8})",
+            &kw(&["pat"])
+        ));
+        // One branch without the keyword.
+        assert!(!searchable_by_line(
+            r"(?:key|id)=(?P<secret>[a-z]{8})",
+            &kw(&["key"])
+        ));
+        // Whole-haystack anchors behave differently on a window.
+        assert!(!searchable_by_line(
+            r"\Akey=(?P<secret>[a-z]{8})",
+            &kw(&["key"])
+        ));
+        assert!(!searchable_by_line("(", &kw(&["key"])));
+    }
+}
