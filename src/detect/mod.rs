@@ -3,8 +3,8 @@
 //! 1. One Aho-Corasick pass over the blob finds which rules' keywords occur,
 //!    and where.
 //! 2. Each candidate rule's regex (compiled lazily, shared) runs over the blob,
-//!    or only over the lines holding its keywords when the rule allows it
-//!    ([`Rule::searchable_by_line`]).
+//!    or only over the lines around its keywords when the rule allows it
+//!    ([`Rule::lines_around_keyword`]).
 //! 3. The `secret` group goes through entropy, placeholder, stopword and (for
 //!    generic rules) value filters; companion parts are looked up nearby.
 //! 4. Overlaps are resolved: a specific rule beats a generic one on the same
@@ -150,7 +150,7 @@ impl<'r> Detector<'r> {
             let rule = &self.rules.rules()[rule_index];
             let locations = &mut self.locations[rule_index];
             let whole = 0..bytes.len();
-            let ranges = if rule.searchable_by_line() {
+            let ranges = if rule.lines_around_keyword().is_some() {
                 self.windows[rule_index].as_slice()
             } else {
                 std::slice::from_ref(&whole)
@@ -192,7 +192,11 @@ impl<'r> Detector<'r> {
                     self.candidates.push(rule);
                     self.windows[rule].clear();
                 }
-                add_window(&mut self.windows[rule], &line);
+                match self.rules.rules()[rule].lines_around_keyword() {
+                    Some(0) => add_window(&mut self.windows[rule], &line),
+                    Some(n) => add_window(&mut self.windows[rule], &widen(bytes, &line, n)),
+                    None => {}
+                }
             }
         }
         // Keyword-less rules (translated from gitleaks) run on every blob.
@@ -212,6 +216,26 @@ fn line_around(bytes: &[u8], start: usize, end: usize) -> Range<usize> {
     let first = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
     let last = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
     first..last
+}
+
+/// How far [`widen`] looks for a line break before it takes the rest of the
+/// blob in that direction (a wider window is only slower, never wrong).
+const WIDEN_REACH: usize = 64 * 1024;
+
+/// `line` and `n` lines on either side of it.
+fn widen(bytes: &[u8], line: &Range<usize>, n: usize) -> Range<usize> {
+    let (mut start, mut end) = (line.start, line.end);
+    for _ in 0..n {
+        if start > 0 {
+            let from = (start - 1).saturating_sub(WIDEN_REACH);
+            start = memchr::memrchr(b'\n', &bytes[from..start - 1]).map_or(0, |i| from + i + 1);
+        }
+        if end < bytes.len() {
+            let to = (end + 1).saturating_add(WIDEN_REACH).min(bytes.len());
+            end = memchr::memchr(b'\n', &bytes[end + 1..to]).map_or(bytes.len(), |i| end + 1 + i);
+        }
+    }
+    start..end
 }
 
 /// Windows closer than this are searched as one: the lines between them hold
@@ -590,8 +614,8 @@ pattern = '''\b(?P<secret>zz_[a-z0-9]{8})\b'''
         let (Some(local), Some(trigger)) = (local, trigger) else {
             panic!("rules missing");
         };
-        assert!(rules.rules()[local].searchable_by_line());
-        assert!(!rules.rules()[trigger].searchable_by_line());
+        assert_eq!(rules.rules()[local].lines_around_keyword(), Some(0));
+        assert_eq!(rules.rules()[trigger].lines_around_keyword(), None);
         // Keywords far apart (separate windows), at the very start and end of
         // the blob (no final newline), twice on one line, a word boundary at
         // stake, and a trigger-only rule whose match lies far from its keyword.

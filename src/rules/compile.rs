@@ -35,9 +35,10 @@ pub struct Rule {
     /// no keyword (it then runs on every blob) and carries no examples.
     translated: bool,
     regex: LazyRegex,
-    /// Whether the regex may run only on the lines holding a keyword (see
-    /// [`super::locality`]); worked out on first use, like the regex.
-    searchable_by_line: OnceLock<bool>,
+    /// How many lines around each keyword the regex must search, when it
+    /// need not search the whole blob (see [`super::locality`]); worked out
+    /// on first use, like the regex.
+    lines_around_keyword: OnceLock<Option<usize>>,
 }
 
 /// A compiled companion part.
@@ -134,7 +135,7 @@ impl Rule {
                 })
                 .collect(),
             regex: LazyRegex::new(&spec.pattern),
-            searchable_by_line: OnceLock::new(),
+            lines_around_keyword: OnceLock::new(),
             origin: origin.to_string(),
             translated: false,
             spec,
@@ -161,18 +162,19 @@ impl Rule {
         self.regex.get()
     }
 
-    /// True when every match of the rule lies on one line and contains one of
-    /// its keywords, so searching the lines where the keyword automaton found
-    /// a keyword finds every match (see [`super::locality`]).
-    pub fn searchable_by_line(&self) -> bool {
-        *self.searchable_by_line.get_or_init(|| {
+    /// `Some(n)` when every match of the rule contains one of its keywords
+    /// and spans at most `n` newlines: searching `n` lines around each line
+    /// where the keyword automaton found a keyword then finds every match
+    /// (see [`super::locality`]). `None`: the rule searches whole blobs.
+    pub fn lines_around_keyword(&self) -> Option<usize> {
+        *self.lines_around_keyword.get_or_init(|| {
             let keywords: Vec<String> = self
                 .spec
                 .keywords
                 .iter()
                 .map(|k| k.to_ascii_lowercase())
                 .collect();
-            super::locality::searchable_by_line(&self.spec.pattern, &keywords)
+            super::locality::lines_around_keyword(&self.spec.pattern, &keywords)
         })
     }
 

@@ -2,33 +2,39 @@
 //!
 //! The detector normally runs a selected rule's regex over the whole blob. A
 //! rule qualifies for *line windows* when two things hold for its regex:
-//! - **line-local**: no match can contain a newline (no class or literal
-//!   admits `\n`) and it uses no whole-haystack anchor (`\A`, `\z`);
+//! - **bounded lines**: a match contains at most [`MAX_SPAN_NEWLINES`]
+//!   newlines (counted over the pattern: a literal `\n`, one per class that
+//!   admits `\n` times its repetition bound) and the pattern uses no
+//!   whole-haystack anchor (`\A`, `\z`);
 //! - **keyword inside**: every match contains one of the rule's keywords
 //!   (ASCII case-insensitively), proved from a run of the pattern whose
 //!   language is a small finite set of strings, each holding a keyword.
 //!
-//! Every match then lies on a line that holds a keyword occurrence, and the
-//! keyword automaton reports every occurrence, so searching only those lines
-//! finds exactly the matches a whole-blob search finds, in one pass over the
-//! blob instead of one per rule. Anything the analysis cannot prove leaves the
-//! rule on whole-blob search.
+//! A match with at most `n` newlines that holds a keyword lies within `n`
+//! lines of a line holding a keyword, and the keyword automaton reports every
+//! occurrence, so searching only those lines finds exactly the matches a
+//! whole-blob search finds, in one pass over the blob instead of one per rule.
+//! Anything the analysis cannot prove leaves the rule on whole-blob search.
 
 use regex_syntax::hir::literal::Extractor;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
-/// True when `pattern` (compiled as the detector compiles it: bytes, Unicode
-/// off) is line-local and every match contains one of `keywords` (lowercased).
-pub(crate) fn searchable_by_line(pattern: &str, keywords: &[String]) -> bool {
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
+/// Rules whose matches may span more newlines than this search whole blobs.
+pub(crate) const MAX_SPAN_NEWLINES: usize = 4;
+
+/// For `pattern` (compiled as the detector compiles it: bytes, Unicode off),
+/// the number of newlines a match may contain, when every match contains one
+/// of `keywords` (lowercased) and that number is at most
+/// [`MAX_SPAN_NEWLINES`]; `None` when the rule must search whole blobs.
+pub(crate) fn lines_around_keyword(pattern: &str, keywords: &[String]) -> Option<usize> {
+    let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(pattern)
-    else {
-        return false;
-    };
-    !keywords.is_empty() && is_line_local(&hir) && contains_keyword(&fold_case(&hir), keywords)
+        .ok()?;
+    let newlines = max_newlines(&hir).filter(|&n| n <= MAX_SPAN_NEWLINES)?;
+    (!keywords.is_empty() && contains_keyword(&fold_case(&hir), keywords)).then_some(newlines)
 }
 
 /// `hir` with every class that is one ASCII letter in both cases (what `(?i)`
@@ -80,23 +86,37 @@ fn case_pair(class: &Class) -> Option<u8> {
     }
 }
 
-/// No match of `hir` contains `\n`, and no whole-haystack anchor is used.
-fn is_line_local(hir: &Hir) -> bool {
+/// The most newlines a match of `hir` can contain (`None`: unbounded, or a
+/// whole-haystack anchor that a window would change).
+fn max_newlines(hir: &Hir) -> Option<usize> {
     match hir.kind() {
-        HirKind::Empty => true,
-        HirKind::Literal(lit) => !lit.0.contains(&b'\n'),
-        HirKind::Class(Class::Bytes(class)) => !class
-            .ranges()
+        HirKind::Empty => Some(0),
+        HirKind::Literal(lit) => Some(lit.0.iter().filter(|&&b| b == b'\n').count()),
+        HirKind::Class(Class::Bytes(class)) => Some(usize::from(
+            class
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        )),
+        HirKind::Class(Class::Unicode(class)) => Some(usize::from(
+            class
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+        )),
+        HirKind::Look(Look::Start | Look::End) => None,
+        HirKind::Look(_) => Some(0),
+        HirKind::Repetition(rep) => match max_newlines(&rep.sub)? {
+            0 => Some(0),
+            n => n.checked_mul(usize::try_from(rep.max?).ok()?),
+        },
+        HirKind::Capture(cap) => max_newlines(&cap.sub),
+        HirKind::Concat(items) => items
             .iter()
-            .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
-        HirKind::Class(Class::Unicode(class)) => !class
-            .ranges()
+            .try_fold(0usize, |sum, item| sum.checked_add(max_newlines(item)?)),
+        HirKind::Alternation(items) => items
             .iter()
-            .any(|r| r.start() <= '\n' && '\n' <= r.end()),
-        HirKind::Look(look) => !matches!(look, Look::Start | Look::End),
-        HirKind::Repetition(rep) => is_line_local(&rep.sub),
-        HirKind::Capture(cap) => is_line_local(&cap.sub),
-        HirKind::Concat(items) | HirKind::Alternation(items) => items.iter().all(is_line_local),
+            .try_fold(0usize, |most, item| Some(most.max(max_newlines(item)?))),
     }
 }
 
@@ -175,7 +195,11 @@ fn all_hold_keyword(strings: &[Vec<u8>], keywords: &[String]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::searchable_by_line;
+    use super::lines_around_keyword;
+
+    fn searchable_by_line(pattern: &str, keywords: &[String]) -> bool {
+        lines_around_keyword(pattern, keywords) == Some(0)
+    }
 
     fn kw(words: &[&str]) -> Vec<String> {
         words.iter().map(|w| w.to_string()).collect()
@@ -230,5 +254,20 @@ mod tests {
             &kw(&["key"])
         ));
         assert!(!searchable_by_line("(", &kw(&["key"])));
+    }
+
+    #[test]
+    fn a_bounded_number_of_newlines_widens_the_window() {
+        let k = kw(&["getenv"]);
+        let one = r#"getenv\([ \t]*(?:\r?\n[ \t]*)?"(?P<secret>[a-z]{8})""#;
+        assert_eq!(lines_around_keyword(one, &k), Some(1));
+        let two = r#"getenv\((?:\n)?"k",\n?"(?P<secret>[a-z]{8})""#;
+        assert_eq!(lines_around_keyword(two, &k), Some(2));
+        let many = r#"getenv\((?:[ \t]*\n){0,9}"(?P<secret>[a-z]{8})""#;
+        assert_eq!(lines_around_keyword(many, &k), None);
+        assert_eq!(
+            lines_around_keyword(r#"getenv\(\s*"(?P<secret>[a-z]{8})""#, &k),
+            None
+        );
     }
 }
