@@ -271,3 +271,48 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod builtin_pack {
+    use crate::rules::RuleSet;
+
+    /// The rules that run on most blobs (generic assignments, URLs with a
+    /// password) stay on keyword lines: a pattern edit that loses this
+    /// (a `\s*`, a branch without a keyword) would make every history scan
+    /// slower without failing any other test.
+    #[test]
+    fn frequent_rules_search_keyword_lines() {
+        let rules = match RuleSet::builtin() {
+            Ok(rules) => rules,
+            Err(err) => panic!("{err}"),
+        };
+        let frequent = [
+            "generic.password",
+            "generic.db-password",
+            "generic.secret",
+            "generic.token",
+            "generic.key",
+            "generic.auth-value",
+            "generic.authorization-header",
+            "generic.credential-argument",
+            "generic.cli-password-flag",
+            "generic.env-default",
+            "url.basic-auth-credentials",
+            "adonet.connection-string-password",
+            "azure.storage-account-key",
+            "oci.customer-secret-key",
+            "npm.npmrc-basic-auth",
+            "http.basic-auth-header",
+        ];
+        let whole_blob: Vec<&str> = frequent
+            .iter()
+            .filter(|id| {
+                rules
+                    .get(id)
+                    .is_none_or(|r| r.lines_around_keyword().is_none())
+            })
+            .copied()
+            .collect();
+        assert!(whole_blob.is_empty(), "search whole blobs: {whole_blob:?}");
+    }
+}
