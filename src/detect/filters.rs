@@ -174,6 +174,14 @@ const NON_SECRET_VALUES: &[&str] = &[
     "f64",
     "int",
     "float",
+    "number",
+    "boolean",
+    "object",
+    "unknown",
+    "void",
+    "double",
+    "long",
+    "integer",
     "bytes",
     "pvoid",
     "hresult",
@@ -198,6 +206,7 @@ const NON_SECRET_VALUES: &[&str] = &[
     "var",
     "yield",
     "typeof",
+    "iota",
     "static",
     "readonly",
 ];
@@ -240,7 +249,7 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
         return true;
     }
     // Numeric literals of code: `0x80090033`, `6i32`, `16u8`.
-    if is_numeric_literal(value) {
+    if is_numeric_literal(value) || encodes_short_word(value) {
         return true;
     }
     // A mapping key (`production:`), not a value.
@@ -296,6 +305,8 @@ pub fn is_delimited_literal(bytes: &[u8], secret: &std::ops::Range<usize>) -> bo
 /// kebab-case or UPPER_SNAKE letters (digits allowed after the first letter),
 /// with at least one hump or separator.
 pub fn is_identifier_shaped(value: &[u8]) -> bool {
+    // A leading underscore marks a private name (`_EllipticCurvePrivateKey`).
+    let value = value.strip_prefix(b"_").unwrap_or(value);
     let Some(first) = value.first() else {
         return false;
     };
@@ -362,11 +373,52 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     if names_public_value(&bytes[key_ident_start..secret.start]) {
         return true;
     }
+    let key_ident_end = key_ident_start
+        + bytes[key_ident_start..secret.start]
+            .iter()
+            .take_while(|b| is_word_byte(b))
+            .count();
+    let line_before = &bytes[line_start(bytes, key_ident_start)..key_ident_start];
+    // A type declaration (`class GetTokenCmdlet : PSCmdlet`), or the key is
+    // itself a variable reference with a default (`${DB_PASSWORD:...}`).
+    if declares_type(line_before) || line_before.ends_with(b"${") {
+        return true;
+    }
     if before.last().is_some_and(is_quote) {
-        return is_quoted_prose(bytes, before[before.len() - 1], secret.end);
+        let opening = &before[..before.len() - 1];
+        if let Some(call) = wrapping_call(opening) {
+            // The literal is a call's argument: it must be the only one
+            // (`String("...")`, not `makeToken("name", "")`), the call must not
+            // look it up by name (`getenv("...")`), and the call must not be
+            // made on the variable itself (`password = password.encode("utf-8")`).
+            // (Nor be an operand: `hash.toString('ascii') + salt`.)
+            let after_literal = bytes.get(secret.end + 1..).unwrap_or_default();
+            let after_literal = after_literal.trim_ascii_start();
+            let closes = after_literal.first() == Some(&b')')
+                && after_literal[1..].trim_ascii_start().first() != Some(&b'+');
+            let own = &bytes[key_ident_start..key_ident_end];
+            let opening_start = key_start.min(secret.start);
+            // The whole callee name, also when the key is part of it
+            // (`GetServiceToken("...")` matched from `Token`).
+            let line = line_start(bytes, opening_start);
+            let whole_callee = bytes.get(line..opening_start + call).unwrap_or_default();
+            let callee = bytes
+                .get(key_ident_end.max(opening_start)..opening_start + call)
+                .unwrap_or_default();
+            let on_itself = own.len() >= 3 && contains_ignore_case(callee, own);
+            return !closes || is_lookup_call(whole_callee) || on_itself;
+        }
+        return is_quoted_prose(bytes, before[before.len() - 1], secret);
     }
     if !is_identifier(value) {
         return false;
+    }
+    // A variable assigned to another in a statement of C-like code (the
+    // value followed by `;` and the end of the line), or passed as a call's
+    // keyword argument (the value followed by `)`). Literal credentials in
+    // such code are quoted.
+    if is_statement_end(&bytes[secret.end..]) || bytes.get(secret.end) == Some(&b')') {
+        return true;
     }
     // The variable's own name again: `password = password`, `passphrase=passphrase`.
     if contains_ignore_case(&bytes[key_ident_start..secret.start], value) {
@@ -375,7 +427,9 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     // An attribute of an object: `self.password = credentials`, ...
     let target = &bytes[line_start(bytes, key_ident_start)..key_ident_start];
     // ... or one target of a tuple assignment: `username, password = split`.
-    let tuple = target.trim_ascii_end().ends_with(b",") && !before.contains(&b':');
+    // (A previous pair, `{user = hello, password = ...}`, is no tuple.)
+    let tuple =
+        target.trim_ascii_end().ends_with(b",") && !before.contains(&b':') && !follows_pair(target);
     if tuple || target.ends_with(b"self.") || target.ends_with(b"this.") || target.ends_with(b"@") {
         return true;
     }
@@ -386,8 +440,14 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
         .count();
     let next = rest.get(spaces).copied();
     let colon = before.contains(&b':') && !before.contains(&b'=');
-    // Prose continues after the "value": `:param password: Unicode password.`
-    if colon && spaces == 1 && rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
+    // Prose continues after the "value": `:param password: Unicode password.`,
+    // `--- PASS: TestName (0.00s)`.
+    if colon
+        && spaces == 1
+        && rest
+            .get(1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'(')
+    {
         return true;
     }
     // A macro call (`parenthesized!(...)`), a chained assignment (`a = b = ''`),
@@ -399,26 +459,181 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
         return true;
     }
     // `name: Type,` / `name: Type;` / `name: Type)` / `name: Type {` / `name: T == x`.
-    colon && matches!(next, Some(b',' | b';' | b')' | b'=' | b'{' | b'>' | b'|'))
+    // A lowercase word before `,` or `}` is a value of an inline map
+    // (`{user: bob, password: ...}`); lowercase type names are filtered as
+    // non-literals already (`str`, `string`, `number`).
+    let lowercase = value
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    colon
+        && (matches!(next, Some(b'=' | b'{' | b'>' | b'|'))
+            || (!lowercase && matches!(next, Some(b',' | b';' | b')'))))
 }
 
 /// True when the quoted string a value starts goes on with words, closing
 /// on the same line: a sentence (`"Forgot your password?"` in a translation
-/// file), not a secret.
-fn is_quoted_prose(bytes: &[u8], quote: u8, value_end: usize) -> bool {
+/// file), a label naming the secret (`"Client secret"`, `'wrong password'`)
+/// or a capitalised caption (`'Invalid Password'`), not a secret.
+fn is_quoted_prose(bytes: &[u8], quote: u8, secret: &std::ops::Range<usize>) -> bool {
+    let value_end = secret.end;
     let rest = &bytes[value_end..bytes.len().min(value_end + 200)];
     let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
     let Some(close) = memchr::memchr(quote, line) else {
         return false;
     };
     let tail = &line[..close];
-    tail.first() == Some(&b' ')
-        && tail.get(1).is_some_and(u8::is_ascii_alphabetic)
-        && tail
-            .split(|b| *b == b' ')
-            .filter(|w| w.iter().any(u8::is_ascii_alphabetic))
-            .count()
-            >= 2
+    if tail.first() != Some(&b' ') || !tail.get(1).is_some_and(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let sentence = tail
+        .split(|b| *b == b' ')
+        .filter(|w| w.iter().any(u8::is_ascii_alphabetic))
+        .count()
+        >= 2;
+    // A short phrase of plain words (letters only, any script).
+    let phrase = &bytes[secret.start..value_end + close];
+    let words: Vec<&[u8]> = phrase
+        .split(|b| *b == b' ')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let wordy = words.len() >= 2
+        && words
+            .iter()
+            .all(|w| w.iter().all(|b| b.is_ascii_alphabetic() || *b >= 0x80));
+    let names_secret = words.iter().any(|w| {
+        SECRET_NOUNS
+            .iter()
+            .any(|noun| w.eq_ignore_ascii_case(noun.as_bytes()))
+    });
+    let capitalised = words.iter().all(|w| w[0].is_ascii_uppercase());
+    sentence || (wordy && (names_secret || capitalised))
+}
+
+/// Nouns that name a credential: a phrase holding one describes the secret.
+const SECRET_NOUNS: &[&str] = &[
+    "password",
+    "passwords",
+    "passwd",
+    "passphrase",
+    "pass",
+    "secret",
+    "secrets",
+    "token",
+    "key",
+    "login",
+    "credential",
+    "credentials",
+];
+
+/// Where the call a quoted value is the argument of opens: `before` (what
+/// precedes the opening quote) ends with `(`, blanks, an optional string
+/// prefix (`b`, `@`) and escape. Returns the index of the `(`.
+fn wrapping_call(before: &[u8]) -> Option<usize> {
+    let before = before.strip_suffix(b"\\").unwrap_or(before);
+    let before = match before.split_last() {
+        Some((b'b' | b'B' | b'u' | b'U' | b'@', rest)) => rest,
+        _ => before,
+    };
+    let before = before.trim_ascii_end();
+    before.strip_suffix(b"(").map(<[u8]>::len)
+}
+
+/// True when the call whose name ends `callee` looks a value up by name:
+/// `os.getenv`, `config.get`, `attrgetter`, `request.getParameter`,
+/// `ENV.fetch`, `_` (a translation). Its string argument is the name of the
+/// secret, not the secret.
+fn is_lookup_call(callee: &[u8]) -> bool {
+    let name_start = run_start(callee, callee.len(), is_word_byte);
+    let name = callee[name_start..].to_ascii_lowercase();
+    if name.is_empty() {
+        return false;
+    }
+    contains_ignore_case(&name, b"get")
+        || name.ends_with(b"env")
+        || name.ends_with(b"environ")
+        || LOOKUP_CALLS.iter().any(|call| name == call.as_bytes())
+}
+
+/// True when `before` (a line up to a key) declares a type, whose `: Base`
+/// is not a value.
+fn declares_type(before: &[u8]) -> bool {
+    before.split(|b| !is_word_byte(b)).any(|w| {
+        matches!(
+            w,
+            b"class" | b"struct" | b"interface" | b"enum" | b"trait" | b"record"
+        )
+    })
+}
+
+/// Calls (lowercase) whose string argument names what to look up: a setting,
+/// a header, a form field, a command-line option, a translated text.
+const LOOKUP_CALLS: &[&str] = &[
+    "_",
+    "t",
+    "gettext",
+    "i18n",
+    "translate",
+    "input",
+    "prompt",
+    "fetch",
+    "lookup",
+    "param",
+    "params",
+    "arg",
+    "option",
+    "query",
+    "field",
+    "header",
+    "config",
+    "setting",
+    "settings",
+    "var",
+    "require",
+    "load",
+    "read",
+    "open",
+];
+
+/// True when the element before the last comma of `target` is a key-value
+/// pair (`user = hello,`, `user: bob,`) rather than a name.
+fn follows_pair(target: &[u8]) -> bool {
+    let element = target.trim_ascii_end();
+    let element = element
+        .strip_suffix(b",")
+        .unwrap_or(element)
+        .trim_ascii_end();
+    let name = run_start(element, element.len(), |b| {
+        is_word_byte(b) || matches!(b, b'.' | b'"' | b'\'' | b'[' | b']')
+    });
+    matches!(element[..name].trim_ascii_end().last(), Some(b'=' | b':'))
+}
+
+/// True when `value` is the base64 encoding (padded) of a short plain word
+/// (`dG9rZW4=` is "token"): the sample data of a Kubernetes secret or a test
+/// fixture, not a credential.
+fn encodes_short_word(value: &[u8]) -> bool {
+    use base64::Engine as _;
+    if value.len() > 16 || !value.ends_with(b"=") {
+        return false;
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .is_ok_and(|word| !word.is_empty() && word.iter().all(u8::is_ascii_lowercase))
+}
+
+/// True when what follows an unquoted value ends a statement of C-like code:
+/// `;`, then only blanks or a `//` comment up to the end of the line.
+fn is_statement_end(rest: &[u8]) -> bool {
+    let blanks = rest
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let Some(after) = rest[blanks..].strip_prefix(b";") else {
+        return false;
+    };
+    let line = &after[..memchr::memchr(b'\n', after).unwrap_or(after.len())];
+    let line = line.trim_ascii();
+    line.is_empty() || line.starts_with(b"//")
 }
 
 /// A key naming a public value rather than a secret: a public or publishable
@@ -448,7 +663,13 @@ fn spells_its_key(key: &[u8], value: &[u8]) -> bool {
             .collect()
     };
     let wanted = letters(identifier);
-    wanted.len() >= 4 && letters(value) == wanted
+    let spelled = letters(value);
+    // Also without a setter's or getter's prefix: `setPrivateKey("privatekey")`.
+    let unprefixed = wanted
+        .strip_prefix(b"set")
+        .or_else(|| wanted.strip_prefix(b"get"))
+        .unwrap_or(&wanted);
+    wanted.len() >= 4 && (spelled == wanted || (unprefixed.len() >= 4 && spelled == unprefixed))
 }
 
 /// A quote that opens or closes a string literal.
@@ -600,6 +821,9 @@ mod tests {
         assert!(is_non_literal(b"usize", b";", false));
         assert!(is_non_literal(b"letmein123", b"", true));
         assert!(is_non_literal(b"DEVPKEY_Device_Category", b"", false));
+        // Base64 of a short plain word is sample data.
+        assert!(is_non_literal(b"dG9rZW4=", b"", true));
+        assert!(!is_non_literal(b"Vr7kq2Lmz4Qw9A==", b"", true));
     }
 
     #[test]
@@ -648,6 +872,10 @@ mod tests {
         assert!(check("username, password = split", "split"));
         assert!(check(":param password: Unicode password.", "Unicode"));
         assert!(check("userid = passwd = acct = ''", "acct"));
+        assert!(check(
+            "// one of a tuple: `username, password = split`",
+            "split"
+        ));
         let word = ["sek", "rit"].concat();
         assert!(!check(&format!("password: {word}"), &word));
         assert!(!check(&format!("password: {word} # the demo"), &word));
@@ -658,6 +886,8 @@ mod tests {
         let mixed = ["Vr7", "kq2", "Lmz"].concat();
         assert!(!check(&format!("password: \"{mixed}\","), &mixed));
         let classic = ["hun", "ter2"].concat();
+        let pairs = format!("{{user:[REDACTED],   password =  {classic}}}");
+        assert!(!check(&pairs, &classic));
         assert!(!check(&format!("DB_PASSWORD={classic}"), &classic));
         assert!(check(
             "\"forgot_password\": \"Forgot your password?\",",
@@ -665,6 +895,25 @@ mod tests {
         ));
         assert!(check("passphrase_hint: 'Enter the new one',", "Enter"));
         assert!(!check(&format!("password: \"{mixed} x\","), &mixed));
+        // Captions and labels naming the secret; random words stay.
+        assert!(check("password: 'Invalid Password'", "Invalid"));
+        assert!(check("password = \"wrong password\"", "wrong"));
+        let words = (["uzq", "kvx"].concat(), ["wfs", "zkb"].concat());
+        assert!(!check(
+            &format!("password = \"{} {}\"", words.0, words.1),
+            &words.0
+        ));
+        // A variable assigned in a statement of C-like code.
+        let statement = format!("pub.finish_{0} = finish_{0}1;", "pass");
+        assert!(check(&statement, "finish_pass1"));
+        assert!(check("m_password = state; // keep", "state"));
+        assert!(!check(&format!("PASS={classic}; run"), &classic));
+        // A value looked up by name, not a literal passed to a conversion.
+        assert!(check("password = os.getenv(\"PGPASS\")", "PGPASS"));
+        assert!(check("passwd = config.get('db_pass')", "db_pass"));
+        assert!(check("password = _(\"Secret\")", "Secret"));
+        assert!(!check(&format!("passphrase = []byte(\"{mixed}\")"), &mixed));
+        assert!(!check(&format!("password = String(\"{mixed}\")"), &mixed));
     }
 
     #[test]

@@ -61,10 +61,14 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "group_auth",
     "group_url",
     "group_other",
+    "delimited",
+    "non_ascii",
+    "names_secret",
+    "capitalised_word",
 ];
 
 /// Number of features.
-pub const FEATURES: usize = 40;
+pub const FEATURES: usize = 44;
 
 /// One candidate's feature vector.
 pub type Features = [f32; FEATURES];
@@ -169,6 +173,14 @@ pub fn features(candidate: &Candidate<'_>) -> Features {
     f[31] = flag(!quote_before && filters::is_identifier(value));
     f[32] = flag(quote_before && filters::is_identifier_shaped(value));
     f[33 + group] = 1.0;
+    f[40] = flag(filters::is_delimited_literal(bytes, &candidate.secret));
+    f[41] = flag(value.iter().any(|b| !b.is_ascii()));
+    f[42] = flag(NAMES_SECRET.is_match(value));
+    f[43] = flag(
+        value.len() >= 3
+            && value[0].is_ascii_uppercase()
+            && value[1..].iter().all(u8::is_ascii_lowercase),
+    );
     f
 }
 
@@ -240,6 +252,24 @@ const META_WORDS: &[&str] = &[
     "lookup",
     "index",
     "idempot",
+    "checksum",
+    "commit",
+    "description",
+    "homepage",
+    "version",
+    "duration",
+];
+
+/// Words of a value that names a credential rather than being one
+/// (`"testGithubToken"`, `generated-credential`, `api_password`).
+const NAMES_SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "credential",
+    "apikey",
+    "api_key",
 ];
 
 /// Markers of a line of program code rather than configuration.
@@ -272,6 +302,7 @@ static FAKE: LazyLock<AhoCorasick> = LazyLock::new(|| words(FAKE_WORDS));
 static META: LazyLock<AhoCorasick> = LazyLock::new(|| words(META_WORDS));
 static CODE_LINE: LazyLock<AhoCorasick> = LazyLock::new(|| words(CODE_LINE_WORDS));
 static COMPARISON: LazyLock<AhoCorasick> = LazyLock::new(|| words(COMPARISON_WORDS));
+static NAMES_SECRET: LazyLock<AhoCorasick> = LazyLock::new(|| words(NAMES_SECRET_WORDS));
 
 fn is_uuid(value: &[u8]) -> bool {
     value.len() == 36
@@ -381,5 +412,25 @@ mod tests {
         assert_eq!(f[7], 1.0, "four classes");
         assert_eq!(f[33], 1.0, "password group");
         assert_eq!(f[20], 0.0, "no fake word on its line");
+        assert_eq!(f[40], 1.0, "delimited");
+        assert_eq!(f[41], 0.0, "ascii");
+        assert_eq!(f[42], 0.0, "names no secret");
+    }
+
+    #[test]
+    fn features_of_a_value_naming_a_secret() {
+        let text = format!("{} = \"testGithubToken\"\n", "password");
+        let bytes = text.as_bytes();
+        let secret = 12..27;
+        assert_eq!(&bytes[secret.clone()], b"testGithubToken");
+        let f = features(&Candidate {
+            rule_id: "generic.password",
+            bytes,
+            key_start: 0,
+            entropy: crate::detect::entropy::shannon(&bytes[secret.clone()]),
+            secret,
+        });
+        assert_eq!(f[42], 1.0, "names a secret");
+        assert_eq!(f[43], 0.0, "not one capitalised word");
     }
 }

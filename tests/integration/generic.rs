@@ -87,7 +87,7 @@ fn hidden_debug_features_lists_scored_candidates() {
     assert_eq!(rows.len(), 1, "{}", run.stdout);
     assert_eq!(rows[0]["rule"], "generic.secret");
     assert_eq!(rows[0]["line"], 1);
-    assert_eq!(rows[0]["features"].as_array().map(Vec::len), Some(40));
+    assert_eq!(rows[0]["features"].as_array().map(Vec::len), Some(44));
     assert!(rows[0]["probability"].as_f64().is_some_and(|p| p > 0.0));
 }
 
