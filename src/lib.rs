@@ -14,7 +14,7 @@
 //! - [`decode`]: finds base64, hex and percent-encoded tokens and decodes them.
 //! - [`detect`]: the per-thread [`detect::Detector`]: bytes in, matches out.
 //! - [`source`]: where blobs come from; never detects.
-//! - [`scan`]: drives a source with detecting workers and collects findings.
+//! - [`scan`](mod@scan): drives a source with detecting workers and collects findings.
 //! - [`finding`]: findings, locations, fingerprints, redaction.
 //! - [`validate`]: offline validators: typed evidence decoded from a secret's format.
 //! - [`declared`]: identities declared by infrastructure code (Terraform, Kubernetes, CloudFormation, workflows).

@@ -366,7 +366,7 @@ fn base64_looks_like_text(token: &[u8]) -> bool {
     true
 }
 
-/// The text before `start` on its line, at most [`MAX_PREFIX_LEN`] bytes and
+/// The text before `start` on its line, at most `MAX_PREFIX_LEN` bytes and
 /// starting on a character boundary: the key context (`  password: `) the
 /// detector sees in front of a decoded token.
 pub fn line_prefix(bytes: &[u8], start: usize) -> &[u8] {

@@ -165,7 +165,7 @@ impl Rule {
     /// `Some(n)` when every match of the rule contains one of its keywords
     /// and spans at most `n` newlines: searching `n` lines around each line
     /// where the keyword automaton found a keyword then finds every match
-    /// (see [`super::locality`]). `None`: the rule searches whole blobs.
+    /// (see `src/rules/locality.rs`). `None`: the rule searches whole blobs.
     pub fn lines_around_keyword(&self) -> Option<usize> {
         *self.lines_around_keyword.get_or_init(|| {
             let keywords: Vec<String> = self
