@@ -292,6 +292,7 @@ mod builtin_pack {
             "generic.secret",
             "generic.token",
             "generic.key",
+            "generic.api-key",
             "generic.auth-value",
             "generic.authorization-header",
             "generic.credential-argument",
