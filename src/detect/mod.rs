@@ -20,7 +20,7 @@ use std::time::Instant;
 use aho_corasick::Input;
 use regex::bytes::CaptureLocations;
 
-use crate::rules::{Confidence, Rule, RuleSet};
+use crate::rules::{Confidence, MAX_SPAN_NEWLINES, Rule, RuleSet};
 
 /// One rule hit in one blob.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,11 +180,17 @@ impl<'r> Detector<'r> {
         self.scanned = self.scanned.saturating_add(bytes.len());
         let prefilter = self.rules.prefilter(self.scanned >= LARGE_SCAN);
         let mut at = 0;
+        // The line of the last hit, and that line widened by `n` lines for
+        // each `n` a rule asked for: hits cluster on lines, so each line's
+        // windows are computed once, however long its neighbours.
         let mut line = 0..0;
+        let mut widened: [Option<Range<usize>>; MAX_SPAN_NEWLINES + 1] = Default::default();
         while let Some(hit) = prefilter.find(Input::new(bytes).range(at..)) {
             at = hit.start() + 1;
             if hit.end() > line.end || hit.start() < line.start {
-                line = line_around(bytes, hit.start(), hit.end());
+                line = line_window(bytes, &hit.range(), 0);
+                widened = Default::default();
+                widened[0] = Some(line.clone());
             }
             for &rule in self.rules.rules_for_keyword(hit.pattern().as_usize()) {
                 if !self.candidate[rule] {
@@ -192,10 +198,10 @@ impl<'r> Detector<'r> {
                     self.candidates.push(rule);
                     self.windows[rule].clear();
                 }
-                match self.rules.rules()[rule].lines_around_keyword() {
-                    Some(0) => add_window(&mut self.windows[rule], &line),
-                    Some(n) => add_window(&mut self.windows[rule], &widen(bytes, &line, n)),
-                    None => {}
+                if let Some(n) = self.rules.rules()[rule].lines_around_keyword() {
+                    let window =
+                        widened[n].get_or_insert_with(|| line_window(bytes, &hit.range(), n));
+                    add_window(&mut self.windows[rule], window);
                 }
             }
         }
@@ -208,34 +214,6 @@ impl<'r> Detector<'r> {
         }
         self.candidates.sort_unstable();
     }
-}
-
-/// The line holding `start..end` (without its newline); a keyword holds no
-/// newline, but a span across lines gets all of them.
-fn line_around(bytes: &[u8], start: usize, end: usize) -> Range<usize> {
-    let first = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
-    let last = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
-    first..last
-}
-
-/// How far [`widen`] looks for a line break before it takes the rest of the
-/// blob in that direction (a wider window is only slower, never wrong).
-const WIDEN_REACH: usize = 64 * 1024;
-
-/// `line` and `n` lines on either side of it.
-fn widen(bytes: &[u8], line: &Range<usize>, n: usize) -> Range<usize> {
-    let (mut start, mut end) = (line.start, line.end);
-    for _ in 0..n {
-        if start > 0 {
-            let from = (start - 1).saturating_sub(WIDEN_REACH);
-            start = memchr::memrchr(b'\n', &bytes[from..start - 1]).map_or(0, |i| from + i + 1);
-        }
-        if end < bytes.len() {
-            let to = (end + 1).saturating_add(WIDEN_REACH).min(bytes.len());
-            end = memchr::memchr(b'\n', &bytes[end + 1..to]).map_or(bytes.len(), |i| end + 1 + i);
-        }
-    }
-    start..end
 }
 
 /// Windows closer than this are searched as one: the lines between them hold
@@ -255,9 +233,9 @@ fn add_window(windows: &mut Vec<Range<usize>>, line: &Range<usize>) {
 }
 
 /// Runs one rule's regex over `range` of the blob (the whole blob, or the
-/// lines holding its keywords) and pushes the matches that pass the filters.
+/// lines around its keywords) and pushes the matches that pass the filters.
 /// The regex sees the bytes before `range` (for `\b`) and none after it: a
-/// window ends at a newline or the blob's end, where both read as a boundary.
+/// window ends after a newline or at the blob's end.
 fn run_rule(
     rule_index: usize,
     rule: &Rule,
@@ -561,10 +539,7 @@ mod tests {
 
     #[test]
     fn nfa_and_dfa_prefilters_select_the_same_rules() {
-        let rules = match RuleSet::builtin() {
-            Ok(rules) => rules,
-            Err(err) => panic!("{err}"),
-        };
+        let rules = RuleSet::builtin_for_test();
         let text = b"db_password = x; ghp_ token AKIA postgres://u:p@h -----BEGIN RSA PRIVATE KEY----- xoxb- sk_live_ %3D pat";
         let mut small = Detector::new(&rules);
         small.select_candidates(text);

@@ -540,6 +540,17 @@ impl RuleSet {
     }
 }
 
+#[cfg(test)]
+impl RuleSet {
+    /// The built-in pack, for tests: a pack that does not load fails the test.
+    pub(crate) fn builtin_for_test() -> Self {
+        match Self::builtin() {
+            Ok(rules) => rules,
+            Err(err) => panic!("built-in pack does not load: {err}"),
+        }
+    }
+}
+
 /// The keyword automaton: ASCII case-insensitive, leftmost-longest.
 fn build_prefilter(keywords: &[String], kind: AhoCorasickKind) -> Result<AhoCorasick, RuleError> {
     AhoCorasickBuilder::new()
