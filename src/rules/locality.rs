@@ -224,36 +224,23 @@ mod tests {
 
     #[test]
     fn rules_that_may_span_lines_or_lack_the_keyword_do_not() {
-        // `\s` admits a newline; `[^"]` too.
-        assert!(!searchable_by_line(
-            r"(?i)password\s*=\s*(?P<secret>\w+)",
-            &kw(&["password"])
-        ));
-        assert!(!searchable_by_line(
-            r#"token="(?P<secret>[^"]+)""#,
-            &kw(&["token"])
-        ));
-        // The keyword is only a trigger: a match need not contain it.
-        assert!(!searchable_by_line(
-            r"\b(?P<secret>sk_[a-z0-9]{24})\b",
-            &kw(&["stripe"])
-        ));
-        // An optional keyword proves nothing.
-        assert!(!searchable_by_line(
-            r"(?:pat)?(?P<secret>[a-z]{8})",
-            &kw(&["pat"])
-        ));
-        // One branch without the keyword.
-        assert!(!searchable_by_line(
-            r"(?:key|id)=(?P<secret>[a-z]{8})",
-            &kw(&["key"])
-        ));
-        // Whole-haystack anchors behave differently on a window.
-        assert!(!searchable_by_line(
-            r"\Akey=(?P<secret>[a-z]{8})",
-            &kw(&["key"])
-        ));
-        assert!(!searchable_by_line("(", &kw(&["key"])));
+        let cases = [
+            // `\s` admits a newline; `[^"]` too.
+            (r"(?i)password\s*=\s*(?P<secret>\w+)", "password"),
+            (r#"token="(?P<secret>[^"]+)""#, "token"),
+            // The keyword is only a trigger: a match need not contain it.
+            (r"\b(?P<secret>sk_[a-z0-9]{24})\b", "stripe"),
+            // An optional keyword proves nothing.
+            (r"(?:pat)?(?P<secret>[a-z]{8})", "pat"),
+            // One branch without the keyword.
+            (r"(?:key|id)=(?P<secret>[a-z]{8})", "key"),
+            // Whole-haystack anchors behave differently on a window.
+            (r"\Akey=(?P<secret>[a-z]{8})", "key"),
+            ("(", "key"),
+        ];
+        for (pattern, keyword) in cases {
+            assert!(!searchable_by_line(pattern, &kw(&[keyword])), "{pattern}");
+        }
     }
 
     #[test]
@@ -270,11 +257,6 @@ mod tests {
             None
         );
     }
-}
-
-#[cfg(test)]
-mod builtin_pack {
-    use crate::rules::RuleSet;
 
     /// The rules that run on most blobs (generic assignments, URLs with a
     /// password) stay on keyword lines: a pattern edit that loses this
@@ -282,10 +264,7 @@ mod builtin_pack {
     /// slower without failing any other test.
     #[test]
     fn frequent_rules_search_keyword_lines() {
-        let rules = match RuleSet::builtin() {
-            Ok(rules) => rules,
-            Err(err) => panic!("{err}"),
-        };
+        let rules = crate::rules::RuleSet::builtin_for_test();
         let frequent = [
             "generic.password",
             "generic.db-password",
