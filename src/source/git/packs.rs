@@ -71,13 +71,9 @@ pub fn object_layout(repo: &Repo, errors: &mut Vec<String>) -> Result<ObjectLayo
     let mut first_pack: gix::hashtable::HashMap<ObjectId, usize> = Default::default();
     for path in candidates {
         let mut maps = Vec::with_capacity(2);
-        let index = match Mapped::open(&path)
-            .map_err(|err| err.to_string())
-            .and_then(|map| {
-                maps.push(map.clone());
-                pack::index::File::from_data(map, path.clone(), r.object_hash())
-                    .map_err(|err| err.to_string())
-            }) {
+        let index = match open_mapped(&path, &mut maps, |map| {
+            pack::index::File::from_data(map, path.clone(), r.object_hash())
+        }) {
             Ok(index) => index,
             Err(err) => {
                 errors.push(format!("pack index {}: {err}", path.display()));
@@ -89,13 +85,9 @@ pub fn object_layout(repo: &Repo, errors: &mut Vec<String>) -> Result<ObjectLayo
             errors.push(format!("pack index {} has no pack file", path.display()));
             continue;
         }
-        let data = match Mapped::open(&pack_path)
-            .map_err(|err| err.to_string())
-            .and_then(|map| {
-                maps.push(map.clone());
-                pack::data::File::from_data(map, pack_path.clone(), r.object_hash())
-                    .map_err(|err| err.to_string())
-            }) {
+        let data = match open_mapped(&pack_path, &mut maps, |map| {
+            pack::data::File::from_data(map, pack_path.clone(), r.object_hash())
+        }) {
             Ok(data) => data,
             Err(err) => {
                 errors.push(format!("pack {}: {err}", pack_path.display()));
@@ -305,6 +297,17 @@ impl<F: Clone, V> Clone for PerThread<F, V> {
             visitor: None,
         }
     }
+}
+
+/// Maps `path`, keeps the map in `maps` (for page release) and parses it.
+fn open_mapped<T, E: std::fmt::Display>(
+    path: &Path,
+    maps: &mut Vec<Mapped>,
+    parse: impl FnOnce(Mapped) -> Result<T, E>,
+) -> Result<T, String> {
+    let map = Mapped::open(path).map_err(|err| err.to_string())?;
+    maps.push(map.clone());
+    parse(map).map_err(|err| err.to_string())
 }
 
 /// A read-only mapping of a pack or index file, shareable between readers.
