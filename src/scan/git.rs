@@ -165,16 +165,31 @@ fn scan_everything(
     iac: &mut [IacFile],
     collector: &mut Collector<'_>,
 ) -> Result<(), GitError> {
+    let (matched, walk) = scan_beside_walk(repo, spec, collector, |layout, collector| {
+        scan_layout(rules, pool, repo, layout, &options.read, None, collector).0
+    })?;
+    attach(repo, walk?, matched, iac, collector);
+    Ok(())
+}
+
+/// Opens `repo`'s object layout and runs `scan` over it while the commit walk
+/// of `spec` (single-threaded) runs beside it: the walk records every
+/// introduction compactly, and only matched blobs keep theirs. Pack pages are
+/// released meanwhile, and the layout is dropped before returning.
+pub(super) fn scan_beside_walk<'c, T>(
+    repo: &Repo,
+    spec: &WalkSpec,
+    collector: &mut Collector<'c>,
+    scan: impl FnOnce(&git::ObjectLayout, &mut Collector<'c>) -> T,
+) -> Result<(T, Result<git::Walk, GitError>), GitError> {
     let mut errors = Vec::new();
     let layout = git::object_layout(repo, &mut errors)?;
     for message in errors {
         collector.add_error(&repo.name, message);
     }
-    // The commit walk (single-threaded) runs beside the blob scan (all cores):
-    // it records every introduction compactly, and only matched blobs keep theirs.
     let shared = repo.repo.clone().into_sync();
     let name = repo.name.clone();
-    let (matched, walk) = releasing_pages(&layout, || {
+    Ok(releasing_pages(&layout, || {
         std::thread::scope(|scope| {
             let walker = scope.spawn(|| {
                 let local = Repo {
@@ -183,8 +198,7 @@ fn scan_everything(
                 };
                 git::walk(&local, spec, Some(&layout), |_| true)
             });
-            let (matched, _) =
-                scan_layout(rules, pool, repo, &layout, &options.read, None, collector);
+            let scanned = scan(&layout, collector);
             let walk = walker.join().unwrap_or_else(|_| {
                 Err(GitError::read(
                     &repo.name,
@@ -192,18 +206,15 @@ fn scan_everything(
                     "the commit walk panicked",
                 ))
             });
-            (matched, walk)
+            (scanned, walk)
         })
-    });
-    drop(layout);
-    attach(repo, walk?, matched, iac, collector);
-    Ok(())
+    }))
 }
 
 /// Runs `work` while a helper thread releases the resident pages of the
 /// layout's mapped packs twice a second: a whole-history scan touches every
 /// page of every pack, and would otherwise keep them all in its RSS.
-pub(super) fn releasing_pages<T>(layout: &git::ObjectLayout, work: impl FnOnce() -> T) -> T {
+fn releasing_pages<T>(layout: &git::ObjectLayout, work: impl FnOnce() -> T) -> T {
     let (stop, stopped) = mpsc::channel::<()>();
     std::thread::scope(|scope| {
         let stop = stop; // dropped on return or unwinding, ending the helper

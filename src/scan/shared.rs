@@ -13,7 +13,7 @@ use crate::rules::RuleSet;
 use crate::source::ReadOptions;
 use crate::source::git::{self, GitError, Repo, WalkSpec, hex};
 
-use super::git::{Seen, introductions, record_walk, releasing_pages, scan_layout};
+use super::git::{Seen, introductions, record_walk, scan_beside_walk, scan_layout};
 use super::{BlobMatches, Collector};
 
 /// Blobs scanned so far in a run (ids only) and the matches of those that
@@ -113,35 +113,11 @@ pub fn scan_history_shared(
             .unwrap_or_default(),
         ..WalkSpec::default()
     };
-    let mut errors = Vec::new();
-    let layout = git::object_layout(repo, &mut errors)?;
-    for message in errors {
-        collector.add_error(&repo.name, message);
-    }
-    let shared = repo.repo.clone().into_sync();
-    let name = repo.name.clone();
     let seen = &memory.seen;
-    let ((matched, scanned), walk) = releasing_pages(&layout, || {
-        std::thread::scope(|scope| {
-            let walker = scope.spawn(|| {
-                let local = Repo {
-                    repo: shared.to_thread_local(),
-                    name,
-                };
-                git::walk(&local, &spec, Some(&layout), |_| true)
-            });
-            let scanned = scan_layout(rules, pool, repo, &layout, read, Some(seen), collector);
-            let walk = walker.join().unwrap_or_else(|_| {
-                Err(GitError::read(
-                    &repo.name,
-                    "history",
-                    "the commit walk panicked",
-                ))
-            });
-            (scanned, walk)
-        })
-    });
-    drop(layout);
+    let ((matched, scanned), walk) =
+        scan_beside_walk(repo, &spec, collector, |layout, collector| {
+            scan_layout(rules, pool, repo, layout, read, Some(seen), collector)
+        })?;
     let walk = walk?;
     for id in &scanned {
         memory.seen.insert(*id);
