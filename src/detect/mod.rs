@@ -45,6 +45,10 @@ pub struct Detector<'r> {
     /// Per rule: the lines (merged, in order) of the current blob that hold
     /// one of its keywords; used for rules searchable by line.
     windows: Vec<Vec<Range<usize>>>,
+    /// Rules search keyword lines only (set with the DFA, past
+    /// [`LARGE_SCAN`]): a small scan, such as a pre-commit hook's, saves more
+    /// by not analysing the rules' patterns than windows would save it.
+    windowed: bool,
     /// Capture slots per rule, made on the rule's first use and reused for
     /// every later blob (no allocation per blob and rule).
     locations: Vec<Option<CaptureLocations>>,
@@ -84,6 +88,7 @@ impl<'r> Detector<'r> {
             candidate: vec![false; rules.len()],
             candidates: Vec::new(),
             windows: vec![Vec::new(); rules.len()],
+            windowed: false,
             locations: vec![None; rules.len()],
             scanned: 0,
             explained: None,
@@ -150,7 +155,7 @@ impl<'r> Detector<'r> {
             let rule = &self.rules.rules()[rule_index];
             let locations = &mut self.locations[rule_index];
             let whole = 0..bytes.len();
-            let ranges = if rule.lines_around_keyword().is_some() {
+            let ranges = if self.windowed && rule.lines_around_keyword().is_some() {
                 self.windows[rule_index].as_slice()
             } else {
                 std::slice::from_ref(&whole)
@@ -178,7 +183,8 @@ impl<'r> Detector<'r> {
         // Leftmost-longest matches, restarting one byte after each match start:
         // see `RuleSet::from_rules` for why this finds every keyword present.
         self.scanned = self.scanned.saturating_add(bytes.len());
-        let prefilter = self.rules.prefilter(self.scanned >= LARGE_SCAN);
+        self.windowed = self.scanned >= LARGE_SCAN;
+        let prefilter = self.rules.prefilter(self.windowed);
         let mut at = 0;
         // The line of the last hit, and that line widened by `n` lines for
         // each `n` a rule asked for: hits cluster on lines, so each line's
@@ -197,6 +203,9 @@ impl<'r> Detector<'r> {
                     self.candidate[rule] = true;
                     self.candidates.push(rule);
                     self.windows[rule].clear();
+                }
+                if !self.windowed {
+                    continue;
                 }
                 if let Some(n) = self.rules.rules()[rule].lines_around_keyword() {
                     let window =
@@ -599,10 +608,6 @@ pattern = '''\b(?P<secret>zz_[a-z0-9]{8})\b'''
             "tok_q8z2m4k7 first\n{filler}vendor\n{filler}a tok_m3x9v1p6 b tok_h7w2c5n8 xtok_r5t7y9u2\n\
              {filler}zz_k4j6h8g2\n{filler}end tok_b4j8r6t1"
         );
-        let mut detector = Detector::new(&rules);
-        let mut out = Vec::new();
-        detector.scan(blob.as_bytes(), &mut out);
-        let found: Vec<&str> = out.iter().map(|m| &blob[m.secret.clone()]).collect();
         let expected = [
             "tok_q8z2m4k7",
             "tok_m3x9v1p6",
@@ -610,12 +615,25 @@ pattern = '''\b(?P<secret>zz_[a-z0-9]{8})\b'''
             "zz_k4j6h8g2",
             "tok_b4j8r6t1",
         ];
-        assert_eq!(found, expected);
-        assert_eq!(
-            detector.windows[local].len(),
-            3,
-            "{:?}",
-            detector.windows[local]
-        );
+        // A large scan searches keyword lines; a small one, whole blobs.
+        for large in [true, false] {
+            let mut detector = Detector::new(&rules);
+            if large {
+                detector.scanned = LARGE_SCAN;
+            }
+            let mut out = Vec::new();
+            detector.scan(blob.as_bytes(), &mut out);
+            let found: Vec<&str> = out.iter().map(|m| &blob[m.secret.clone()]).collect();
+            assert_eq!(found, expected, "large scan: {large}");
+            assert_eq!(detector.windowed, large);
+            if large {
+                assert_eq!(
+                    detector.windows[local].len(),
+                    3,
+                    "{:?}",
+                    detector.windows[local]
+                );
+            }
+        }
     }
 }
