@@ -20,7 +20,7 @@ use std::time::Instant;
 use aho_corasick::Input;
 use regex::bytes::CaptureLocations;
 
-use crate::rules::{Confidence, MAX_SPAN_NEWLINES, Rule, RuleSet};
+use crate::rules::{Confidence, KeywordHit, MAX_SPAN_NEWLINES, Rule, RuleSet};
 
 /// One rule hit in one blob.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +45,8 @@ pub struct Detector<'r> {
     /// Per rule: the lines (merged, in order) of the current blob that hold
     /// one of its keywords; used for rules searchable by line.
     windows: Vec<Vec<Range<usize>>>,
+    /// The current blob's keyword occurrences, in order (reused per blob).
+    hits: Vec<KeywordHit>,
     /// Rules search keyword lines only (set with the DFA, past
     /// [`LARGE_SCAN`]): a small scan, such as a pre-commit hook's, saves more
     /// by not analysing the rules' patterns than windows would save it.
@@ -76,8 +78,8 @@ pub struct Explained {
     pub probability: Option<f32>,
 }
 
-/// After this many bytes a detector switches to the DFA keyword automaton
-/// (its ~4 ms build is then cheap against the bytes it speeds up).
+/// After this many bytes a detector switches to the keyword DFA (its few ms
+/// of build time are then cheap against the bytes it speeds up).
 const LARGE_SCAN: usize = 2 * 1024 * 1024;
 
 impl<'r> Detector<'r> {
@@ -88,6 +90,7 @@ impl<'r> Detector<'r> {
             candidate: vec![false; rules.len()],
             candidates: Vec::new(),
             windows: vec![Vec::new(); rules.len()],
+            hits: Vec::new(),
             windowed: false,
             locations: vec![None; rules.len()],
             scanned: 0,
@@ -184,21 +187,34 @@ impl<'r> Detector<'r> {
         // see `RuleSet::from_rules` for why this finds every keyword present.
         self.scanned = self.scanned.saturating_add(bytes.len());
         self.windowed = self.scanned >= LARGE_SCAN;
-        let prefilter = self.rules.prefilter(self.windowed);
-        let mut at = 0;
+        let mut hits = std::mem::take(&mut self.hits);
+        hits.clear();
+        match self.rules.keyword_dfa().filter(|_| self.windowed) {
+            Some(dfa) => dfa.find_all(bytes, &mut hits),
+            None => {
+                let mut at = 0;
+                while let Some(hit) = self.rules.prefilter().find(Input::new(bytes).range(at..)) {
+                    at = hit.start() + 1;
+                    hits.push(KeywordHit {
+                        start: hit.start(),
+                        end: hit.end(),
+                        keyword: hit.pattern().as_usize(),
+                    });
+                }
+            }
+        }
         // The line of the last hit, and that line widened by `n` lines for
         // each `n` a rule asked for: hits cluster on lines, so each line's
         // windows are computed once, however long its neighbours.
         let mut line = 0..0;
         let mut widened: [Option<Range<usize>>; MAX_SPAN_NEWLINES + 1] = Default::default();
-        while let Some(hit) = prefilter.find(Input::new(bytes).range(at..)) {
-            at = hit.start() + 1;
-            if hit.end() > line.end || hit.start() < line.start {
+        for hit in &hits {
+            if hit.end > line.end || hit.start < line.start {
                 line = line_window(bytes, &hit.range(), 0);
                 widened = Default::default();
                 widened[0] = Some(line.clone());
             }
-            for &rule in self.rules.rules_for_keyword(hit.pattern().as_usize()) {
+            for &rule in self.rules.rules_for_keyword(hit.keyword) {
                 if !self.candidate[rule] {
                     self.candidate[rule] = true;
                     self.candidates.push(rule);
@@ -214,6 +230,7 @@ impl<'r> Detector<'r> {
                 }
             }
         }
+        self.hits = hits;
         // Keyword-less rules (translated from gitleaks) run on every blob.
         for &rule in self.rules.always_candidates() {
             if !self.candidate[rule] {
@@ -591,6 +608,14 @@ provider = "t"
 identity = "t.y"
 keywords = ["vendor"]
 pattern = '''\b(?P<secret>zz_[a-z0-9]{8})\b'''
+
+[[rule]]
+id = "t.start"
+name = "s"
+provider = "t"
+identity = "t.z"
+keywords = ["st-"]
+pattern = '''(?:\A|[^a-z])(?P<secret>st-[a-z0-9]{8})(?:[^a-z0-9]|(?m:$))'''
 "#;
         let rules = rule_set(text);
         let local = rules.rules().iter().position(|r| r.id() == "t.local");
@@ -600,19 +625,27 @@ pattern = '''\b(?P<secret>zz_[a-z0-9]{8})\b'''
         };
         assert_eq!(rules.rules()[local].lines_around_keyword(), Some(0));
         assert_eq!(rules.rules()[trigger].lines_around_keyword(), None);
+        let start = rules.rules().iter().position(|r| r.id() == "t.start");
+        assert_eq!(
+            start.and_then(|i| rules.rules()[i].lines_around_keyword()),
+            Some(2)
+        );
         // Keywords far apart (separate windows), at the very start and end of
         // the blob (no final newline), twice on one line, a word boundary at
         // stake, and a trigger-only rule whose match lies far from its keyword.
         let filler = format!("{}\n", "x".repeat(3 * WINDOW_GAP));
         let blob = format!(
-            "tok_q8z2m4k7 first\n{filler}vendor\n{filler}a tok_m3x9v1p6 b tok_h7w2c5n8 xtok_r5t7y9u2\n\
-             {filler}zz_k4j6h8g2\n{filler}end tok_b4j8r6t1"
+            "st-w2e4r6t8 tok_q8z2m4k7 first\n{filler}vendor\n{filler}a tok_m3x9v1p6 b tok_h7w2c5n8 xtok_r5t7y9u2\n\
+             {filler}zz_k4j6h8g2 st-p9o8i7u6 ast-y5t4r3e2\n{filler}end tok_b4j8r6t1"
         );
+        // `\A` matches at the blob's start only, not at a window's start.
         let expected = [
+            "st-w2e4r6t8",
             "tok_q8z2m4k7",
             "tok_m3x9v1p6",
             "tok_h7w2c5n8",
             "zz_k4j6h8g2",
+            "st-p9o8i7u6",
             "tok_b4j8r6t1",
         ];
         // A large scan searches keyword lines; a small one, whole blobs.

@@ -5,7 +5,9 @@
 //! - **bounded lines**: a match contains at most [`MAX_SPAN_NEWLINES`]
 //!   newlines (counted over the pattern: a literal `\n`, one per class that
 //!   admits `\n` times its repetition bound) and the pattern uses no
-//!   whole-haystack anchor (`\A`, `\z`);
+//!   end-of-haystack anchor (`\z`, or `$` without `m`): a window ends after
+//!   a newline, not where the blob ends. `\A` is fine: the regex sees the
+//!   blob from its first byte and only starts searching at the window;
 //! - **keyword inside**: every match contains one of the rule's keywords
 //!   (ASCII case-insensitively), proved from a run of the pattern whose
 //!   language is a small finite set of strings, each holding a keyword.
@@ -86,8 +88,8 @@ fn case_pair(class: &Class) -> Option<u8> {
     }
 }
 
-/// The most newlines a match of `hir` can contain (`None`: unbounded, or a
-/// whole-haystack anchor that a window would change).
+/// The most newlines a match of `hir` can contain (`None`: unbounded, or an
+/// end-of-haystack anchor that a window would change).
 fn max_newlines(hir: &Hir) -> Option<usize> {
     match hir.kind() {
         HirKind::Empty => Some(0),
@@ -104,7 +106,7 @@ fn max_newlines(hir: &Hir) -> Option<usize> {
                 .iter()
                 .any(|r| r.start() <= '\n' && '\n' <= r.end()),
         )),
-        HirKind::Look(Look::Start | Look::End) => None,
+        HirKind::Look(Look::End) => None,
         HirKind::Look(_) => Some(0),
         HirKind::Repetition(rep) => match max_newlines(&rep.sub)? {
             0 => Some(0),
@@ -220,6 +222,15 @@ mod tests {
             r"\b(?P<secret>ghp_[A-Za-z0-9]{36})\b",
             &kw(&["ghp_"])
         ));
+        // The blob's start (`\A`) is where it was: the regex sees the bytes
+        // before a window. Each `[^a-z]` may be a newline: two lines' reach.
+        assert_eq!(
+            lines_around_keyword(
+                r"(?:\A|[^a-z])(?P<secret>key-[0-9a-f]{32})(?:[^a-z]|(?m:$))",
+                &kw(&["key-"])
+            ),
+            Some(2)
+        );
     }
 
     #[test]
@@ -234,8 +245,9 @@ mod tests {
             (r"(?:pat)?(?P<secret>[a-z]{8})", "pat"),
             // One branch without the keyword.
             (r"(?:key|id)=(?P<secret>[a-z]{8})", "key"),
-            // Whole-haystack anchors behave differently on a window.
-            (r"\Akey=(?P<secret>[a-z]{8})", "key"),
+            // The end-of-haystack anchor behaves differently on a window.
+            (r"key=(?P<secret>[a-z]{8})\z", "key"),
+            (r"key=(?P<secret>[a-z]{8})$", "key"),
             ("(", "key"),
         ];
         for (pattern, keyword) in cases {

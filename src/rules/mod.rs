@@ -4,12 +4,14 @@
 mod check;
 mod compile;
 pub mod gitleaks;
+mod keyword_dfa;
 mod load;
 mod locality;
 mod schema;
 
 pub use check::{CheckProblem, check_rules};
 pub use compile::{Companion, Rule, RuleSet};
+pub(crate) use keyword_dfa::KeywordHit;
 pub use load::{RuleError, builtin_sources, parse_rule_file, redact_quoted, toml_error_message};
 pub(crate) use locality::MAX_SPAN_NEWLINES;
 pub use schema::{CompanionSpec, Confidence, DecodesTo, RuleFile, RuleSpec, Severity};
