@@ -189,7 +189,13 @@ impl<'r> Detector<'r> {
         self.windowed = self.scanned >= LARGE_SCAN;
         let mut hits = std::mem::take(&mut self.hits);
         hits.clear();
-        match self.rules.keyword_dfa().filter(|_| self.windowed) {
+        // Small scans never build the DFA: its build costs more than it saves.
+        let dfa = if self.windowed {
+            self.rules.keyword_dfa()
+        } else {
+            None
+        };
+        match dfa {
             Some(dfa) => dfa.find_all(bytes, &mut hits),
             None => {
                 let mut at = 0;
@@ -574,6 +580,11 @@ mod tests {
         large.select_candidates(text);
         assert!(!small.candidates.is_empty());
         assert_eq!(small.candidates, large.candidates);
+        // Only the large scan built the DFA (a pre-commit scan never pays for it).
+        assert!(rules.keyword_dfa_built());
+        let fresh = RuleSet::builtin_for_test();
+        Detector::new(&fresh).select_candidates(text);
+        assert!(!fresh.keyword_dfa_built());
     }
 
     #[test]

@@ -554,6 +554,11 @@ impl RuleSet {
             Err(err) => panic!("built-in pack does not load: {err}"),
         }
     }
+
+    /// True once a large scan has built the keyword DFA.
+    pub(crate) fn keyword_dfa_built(&self) -> bool {
+        self.keyword_dfa.get().is_some()
+    }
 }
 
 /// The keyword automaton: ASCII case-insensitive, leftmost-longest.
