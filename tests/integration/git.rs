@@ -472,6 +472,35 @@ fn empty_bare_and_shallow_repositories() {
             .any(|n| n.as_str().is_some_and(|s| s.contains("shallow"))),
         "{report:#}"
     );
+
+    // A `--shared` clone holds no objects of its own: they are in the source's
+    // pack, read through `objects/info/alternates`.
+    repo.git(&["gc", "-q"]);
+    let source_path = repo.path().display().to_string();
+    git_in(
+        clones.path(),
+        &[
+            "clone",
+            "-q",
+            "--shared",
+            "--bare",
+            &source_path,
+            "shared.git",
+        ],
+        0,
+    );
+    let shared = crate::common::run_in(
+        clones.path(),
+        &["scan", "--git", "shared.git", "-f", "json"],
+    );
+    shared.expect_code(EXIT_FINDINGS);
+    let report = shared.json();
+    assert_eq!(findings(&report).len(), 2, "{report:#}");
+    assert_eq!(
+        report["errors"].as_array().map(Vec::len),
+        Some(0),
+        "{report:#}"
+    );
 }
 
 #[test]

@@ -26,14 +26,15 @@ pub struct ObjectLayout {
     pub repository: String,
     /// Object hash kind of the repository.
     pub object_hash: gix::hash::Kind,
-    /// Pack index files (`.idx`) of the repository's own object directory, sorted.
+    /// Pack index files (`.idx`) of the repository's object directory, then of
+    /// its alternates (`git clone --shared`/`--reference`), each sorted.
     pub packs: Vec<PathBuf>,
     /// The mapped index and data of each pack of `packs`, shared by the blob
     /// traversal and the commit walk (one mapping per file, not one per reader).
     pub files: Vec<PackFiles>,
     /// Objects stored in more than one pack, with the pack that reads them.
     pub owners: HashMap<ObjectId, usize>,
-    /// Objects in no pack of `packs` (loose objects, alternates), sorted.
+    /// Objects in no pack of `packs` (loose objects, here or in an alternate), sorted.
     pub rest: Vec<ObjectId>,
 }
 
@@ -44,21 +45,21 @@ impl ObjectLayout {
     }
 }
 
-/// Lists the packs of `repo` and every object that is not in one of them.
-/// Unreadable indices and listing errors are recorded in `errors`; their
-/// objects are read one by one instead.
+/// Lists the packs of `repo` (its own and its alternates') and every object
+/// that is not in one of them. Unreadable indices and listing errors are
+/// recorded in `errors`; their objects are read one by one instead.
 pub fn object_layout(repo: &Repo, errors: &mut Vec<String>) -> Result<ObjectLayout, GitError> {
     let r = &repo.repo;
-    let pack_dir = r.objects.store_ref().path().join("pack");
-    let mut candidates: Vec<PathBuf> = std::fs::read_dir(&pack_dir)
-        .map(|dir| {
-            dir.filter_map(Result::ok)
-                .map(|entry| entry.path())
-                .filter(|path| path.extension().is_some_and(|ext| ext == "idx"))
-                .collect()
-        })
-        .unwrap_or_default();
-    candidates.sort();
+    let store = r.objects.store_ref();
+    let mut object_dirs = vec![store.path().to_path_buf()];
+    match store.alternate_db_paths() {
+        Ok(alternates) => object_dirs.extend(alternates),
+        Err(err) => errors.push(format!("alternates of {}: {err}", repo.name)),
+    }
+    let mut candidates = Vec::new();
+    for dir in &object_dirs {
+        candidates.extend(pack_indices(&dir.join("pack")));
+    }
 
     let mut layout = ObjectLayout {
         repository: repo.name.clone(),
@@ -120,6 +121,20 @@ pub fn object_layout(repo: &Repo, errors: &mut Vec<String>) -> Result<ObjectLayo
     layout.rest.sort_unstable();
     layout.rest.dedup();
     Ok(layout)
+}
+
+/// The pack index files in `pack_dir`, sorted (none when it is unreadable).
+fn pack_indices(pack_dir: &Path) -> Vec<PathBuf> {
+    let mut indices: Vec<PathBuf> = std::fs::read_dir(pack_dir)
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "idx"))
+                .collect()
+        })
+        .unwrap_or_default();
+    indices.sort();
+    indices
 }
 
 /// The ids of every object in pack `pack` that the pack owns (for reading a
