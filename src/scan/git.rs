@@ -193,7 +193,7 @@ pub(super) fn scan_beside_walk<'c, T>(
         std::thread::scope(|scope| {
             let walker = scope.spawn(|| {
                 let local = Repo {
-                    repo: shared.to_thread_local(),
+                    repo: git::thread_local(&shared),
                     name,
                 };
                 git::walk(&local, spec, Some(&layout), |_| true)
@@ -451,7 +451,7 @@ pub(super) fn scan_jobs(
         pool.install(|| {
             jobs.par_chunks(chunk)
                 .for_each_with(sender, |sender, chunk| {
-                    let local = shared.to_thread_local();
+                    let local = git::thread_local(&shared);
                     let mut worker = Worker::new(rules, sender.clone())
                         .with_decode(read.decode)
                         .with_time_budget(read.time_budget);

@@ -427,6 +427,42 @@ fn since_and_max_commits_narrow_history() {
 }
 
 #[test]
+fn replace_refs_do_not_hide_history() {
+    if !git_available() {
+        return;
+    }
+    let mut secrets = FakeSecrets::new(311);
+    let stripe = secrets.stripe_live();
+    let mut repo = Repo::new();
+    repo.write("README.md", "# app\n");
+    repo.commit("initial", "Bob Builder");
+    repo.write("config/app.env", &secret_env(&stripe));
+    let introducing = repo.commit("add app settings", "Alice Dev");
+    std::fs::remove_file(repo.path().join("config/app.env")).expect("remove");
+    repo.commit("remove settings", "Bob Builder");
+    // `git replace` makes git show a clean, parentless commit in place of the
+    // one that added the secret; the scan reads what is stored.
+    let empty_tree = repo.git(&["hash-object", "-t", "tree", "-w", "--stdin"]);
+    let empty_tree = empty_tree.trim();
+    let decoy = repo.git(&["commit-tree", empty_tree, "-m", "nothing here"]);
+    repo.git(&["replace", &introducing, decoy.trim()]);
+    assert!(
+        !repo
+            .git(&["log", "--format=%s"])
+            .contains("add app settings")
+    );
+
+    let run = repo.scan(&["scan", "--git", ".", "-f", "json"]);
+    run.expect_code(EXIT_FINDINGS);
+    let report = run.json();
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{report:#}");
+    let git = &found[0]["locations"][0]["git"];
+    assert_eq!(git["commit"], introducing.as_str(), "{report:#}");
+    assert_eq!(git["author_name"], "Alice Dev");
+}
+
+#[test]
 fn empty_bare_and_shallow_repositories() {
     if !git_available() {
         return;

@@ -163,33 +163,17 @@ pub fn walk(
     packs: Option<&ObjectLayout>,
     keep: impl Fn(&ObjectId) -> bool,
 ) -> Result<Walk, GitError> {
-    // Replacement refs (`git replace`) are applied by the object database only.
-    let replaced = repo
-        .repo
-        .references()
-        .ok()
-        .and_then(|refs| {
-            refs.prefixed("refs/replace/")
-                .ok()
-                .map(|mut r| r.next().is_some())
-        })
-        .unwrap_or(false);
+    // Replacement refs (`git replace`) are ignored (see `ignore_replacements`):
+    // the walk reads the commits and trees that are stored.
     match packs {
-        Some(layout) if !replaced => walk_with(
-            repo,
-            spec,
-            false,
-            &PackReader::new(layout, &repo.repo),
-            keep,
-        ),
-        _ => walk_with(repo, spec, replaced, &repo.repo.objects, keep),
+        Some(layout) => walk_with(repo, spec, &PackReader::new(layout, &repo.repo), keep),
+        None => walk_with(repo, spec, &repo.repo.objects, keep),
     }
 }
 
 fn walk_with(
     repo: &Repo,
     spec: &WalkSpec,
-    replaced: bool,
     objects: &impl gix::objs::Find,
     keep: impl Fn(&ObjectId) -> bool,
 ) -> Result<Walk, GitError> {
@@ -230,12 +214,7 @@ fn walk_with(
         Default::default(),
     ))
     .map_err(|err| commit_error(&err))?
-    .commit_graph(
-        r.commit_graph_if_enabled()
-            .ok()
-            .flatten()
-            .filter(|_| !replaced),
-    )
+    .commit_graph(r.commit_graph_if_enabled().ok().flatten())
     .hide(spec.hidden.iter().copied())
     .map_err(|err| commit_error(&err))?;
     // Keyed by blob id alone (gix's id hasher: no SipHash over 20 bytes), with

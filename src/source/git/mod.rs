@@ -82,10 +82,26 @@ pub fn open(path: &Path) -> Result<Repo, GitError> {
     })?;
     // Large object cache for tree diffs; packs already have their own delta cache.
     repo.object_cache_size_if_unset(16 * 1024 * 1024);
+    ignore_replacements(&mut repo);
     Ok(Repo {
         repo,
         name: crate::source::fs::display_path(path),
     })
+}
+
+/// Makes `repo` read what is stored, not what `refs/replace/` says to show
+/// instead: a replacement could hide a committed secret from the walk, and
+/// gix skips the commit-graph file while replacements are on (a single
+/// replace ref made the rails history 20% slower).
+pub fn ignore_replacements(repo: &mut gix::Repository) {
+    repo.objects.ignore_replacements = true;
+}
+
+/// A thread's own handle on a shared repository, replacements ignored.
+pub fn thread_local(shared: &gix::ThreadSafeRepository) -> gix::Repository {
+    let mut repo = shared.to_thread_local();
+    ignore_replacements(&mut repo);
+    repo
 }
 
 /// What reports say about a scanned repository.
