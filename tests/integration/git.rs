@@ -119,12 +119,10 @@ fn secret_env(secret: &str) -> String {
     format!("# service settings\nSTRIPE_KEY={secret}\n")
 }
 
-#[test]
-fn deleted_secret_is_found_with_its_introducing_commit() {
-    if !git_available() {
-        return;
-    }
-    let mut secrets = FakeSecrets::new(301);
+/// A repository whose second commit (by Alice Dev) adds a Stripe key in
+/// `config/app.env` and whose third deletes it: `(repo, key, second commit)`.
+fn repo_with_deleted_secret(seed: u64) -> (Repo, String, String) {
+    let mut secrets = FakeSecrets::new(seed);
     let stripe = secrets.stripe_live();
     let mut repo = Repo::new();
     repo.write("README.md", "# app\n");
@@ -133,6 +131,15 @@ fn deleted_secret_is_found_with_its_introducing_commit() {
     let introducing = repo.commit("add app settings", "Alice Dev");
     std::fs::remove_file(repo.path().join("config/app.env")).expect("remove");
     repo.commit("remove settings", "Bob Builder");
+    (repo, stripe, introducing)
+}
+
+#[test]
+fn deleted_secret_is_found_with_its_introducing_commit() {
+    if !git_available() {
+        return;
+    }
+    let (repo, stripe, introducing) = repo_with_deleted_secret(301);
 
     // Nothing on disk, the secret only lives in history.
     repo.scan(&["scan", ".", "-q"]).expect_code(EXIT_CLEAN);
@@ -431,15 +438,7 @@ fn replace_refs_do_not_hide_history() {
     if !git_available() {
         return;
     }
-    let mut secrets = FakeSecrets::new(311);
-    let stripe = secrets.stripe_live();
-    let mut repo = Repo::new();
-    repo.write("README.md", "# app\n");
-    repo.commit("initial", "Bob Builder");
-    repo.write("config/app.env", &secret_env(&stripe));
-    let introducing = repo.commit("add app settings", "Alice Dev");
-    std::fs::remove_file(repo.path().join("config/app.env")).expect("remove");
-    repo.commit("remove settings", "Bob Builder");
+    let (repo, _, introducing) = repo_with_deleted_secret(311);
     // `git replace` makes git show a clean, parentless commit in place of the
     // one that added the secret; the scan reads what is stored.
     let empty_tree = repo.git(&["hash-object", "-t", "tree", "-w", "--stdin"]);
