@@ -22,6 +22,7 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "dummy",
     "redacted",
     "****",
+    "####",
     "${",
     "{{",
 ];
@@ -224,6 +225,10 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if matches!(after.first(), Some(b'(' | b'[')) || after.starts_with(b"::") {
         return true;
     }
+    // The rest of the value is masked: `xoxp-1234-5678-####…`, `sk-****`.
+    if after == b"##" || after == b"**" {
+        return true;
+    }
     // Variable references, interpolation, calls, instance variables.
     if matches!(value.first(), Some(b'$' | b'%' | b'@' | b':')) || CODE.is_match(value) {
         return true;
@@ -370,7 +375,11 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     if spells_its_key(&bytes[key_ident_start..secret.start], value) {
         return true;
     }
-    if names_public_value(&bytes[key_ident_start..secret.start]) {
+    // The public-value check also reads a dashed name whole (`csrf-token`).
+    let dashed_start = run_start(bytes, key_start.min(secret.start), |b| {
+        is_word_byte(b) || *b == b'-'
+    });
+    if names_public_value(&bytes[dashed_start..secret.start]) {
         return true;
     }
     let key_ident_end = key_ident_start
@@ -637,8 +646,10 @@ fn is_statement_end(rest: &[u8]) -> bool {
 }
 
 /// A key naming a public value rather than a secret: a public or publishable
-/// key (`public_key`, `publishableKey`) or an identifier (`credentialsId`,
-/// `secret_id`, `tokenID`). `key` starts at the key's identifier.
+/// key (`public_key`, `publishableKey`), an identifier (`credentialsId`,
+/// `secret_id`, `tokenID`) or an anti-forgery token (`csrf_token`,
+/// `X-XSRF-TOKEN`: a per-session value every page carries, which grants
+/// nothing on its own). `key` starts at the key's identifier.
 fn names_public_value(key: &[u8]) -> bool {
     let identifier = &key[..key
         .iter()
@@ -646,6 +657,8 @@ fn names_public_value(key: &[u8]) -> bool {
         .count()];
     contains_ignore_case(identifier, b"public")
         || contains_ignore_case(identifier, b"publishable")
+        || contains_ignore_case(identifier, b"csrf")
+        || contains_ignore_case(identifier, b"xsrf")
         || [&b"_id"[..], b"-id", b".id", b"Id", b"ID", b"_ID"]
             .iter()
             .any(|end| identifier.ends_with(end))
@@ -798,6 +811,9 @@ mod tests {
             assert!(is_non_literal(code.as_bytes(), b"", false), "{code}");
         }
         assert!(is_non_literal(b"xor_bytes", b"(", false));
+        // The rest of the value is masked.
+        assert!(is_non_literal(b"xoxp-5723705-5738073-", b"##", false));
+        assert!(!is_non_literal(b"xoxp-5723705-5738073-", b"\"", true));
         assert!(is_non_literal(b"PasswordInput", b"", false));
         assert!(is_non_literal(b"0x80090033", b"", false));
         assert!(is_non_literal(b"6i32", b"", false));
@@ -840,11 +856,15 @@ mod tests {
     #[test]
     fn template_slots_and_public_names() {
         assert!(is_placeholder(b"Bearer <token>"));
+        // A masked value.
+        assert!(is_placeholder(b"xoxp-5723705-5738073-####################"));
         assert!(is_placeholder(b"pw-%(name)s"));
         // A lone `<` or `%(` is part of a generated secret, not a slot.
         assert!(!is_placeholder(b"k9%(Lq2v<7TnB4mWz1R"));
         assert!(names_public_value(b"public_key = "));
         assert!(names_public_value(b"credentialsId: "));
+        assert!(names_public_value(b"csrf-token="));
+        assert!(names_public_value(b"X-XSRF-TOKEN: "));
         assert!(!names_public_value(b"client_secret = "));
         let text = br#"x = "value""#;
         assert!(is_delimited_literal(text, &(5..10)));
@@ -864,6 +884,13 @@ mod tests {
             "HRESULT"
         ));
         assert!(check("self._passphrase = passphrase", "passphrase"));
+        // The key's dashed name is read whole: an anti-forgery token.
+        let line = "csrf-password=Mj2qykJO5rELyHgezQ69nzUX0i3O";
+        assert!(check(line, "Mj2qykJO5rELyHgezQ69nzUX0i3O"));
+        assert!(!check(
+            "db-password=Mj2qykJO5rELyHgezQ69nzUX0i3O",
+            "Mj2qykJO5rELyHgezQ69nzUX0i3O"
+        ));
         assert!(check(
             "self.username, self.password = credentials",
             "credentials"
