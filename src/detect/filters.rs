@@ -268,6 +268,18 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if !quoted && lowercase_name && value.iter().any(|&b| matches!(b, b'_' | b'/')) {
         return true;
     }
+    // An absolute lowercase URL path, quoted too (`"/en/enterprise-server@3.0/auth"`):
+    // random secrets that start with `/` have capitals.
+    let url_path = value.first() == Some(&b'/')
+        && value.iter().filter(|&&b| b == b'/').count() >= 2
+        && value.iter().all(|&b| {
+            b.is_ascii_lowercase()
+                || b.is_ascii_digit()
+                || matches!(b, b'/' | b'-' | b'_' | b'.' | b'@')
+        });
+    if url_path {
+        return true;
+    }
     // Dotted or namespaced identifiers: config.password, settings::TOKEN.
     let identifier = |part: &[u8]| {
         !part.is_empty()
@@ -811,6 +823,12 @@ mod tests {
             assert!(is_non_literal(code.as_bytes(), b"", false), "{code}");
         }
         assert!(is_non_literal(b"xor_bytes", b"(", false));
+        assert!(is_non_literal(
+            b"/en/enterprise-server@3.0/auth",
+            b"\"",
+            true
+        ));
+        assert!(!is_non_literal(b"/x9K/Lq2vT7nB4mWz1R", b"\"", true));
         // The rest of the value is masked.
         assert!(is_non_literal(b"xoxp-5723705-5738073-", b"##", false));
         assert!(!is_non_literal(b"xoxp-5723705-5738073-", b"\"", true));
