@@ -114,6 +114,43 @@ pub fn has_stopword(secret: &[u8], words: &[String]) -> bool {
         .any(|w| contains_ignore_case(secret, w.as_bytes()))
 }
 
+/// "Password" in other languages (lowercase): a value holding one of these as a
+/// word is a translated label (`password: Senha`, `repeat_password: Powtórz
+/// hasło`), not a password.
+const PASSWORD_TRANSLATIONS: &[&str] = &[
+    "senha",
+    "contraseña",
+    "contrasena",
+    "hasło",
+    "haslo",
+    "wachtwoord",
+    "passwort",
+    "kennwort",
+    "lösenord",
+    "adgangskode",
+    "salasana",
+    "heslo",
+    "jelszó",
+    "parolă",
+    "şifre",
+    "пароль",
+    "密码",
+    "密碼",
+    "パスワード",
+    "비밀번호",
+];
+
+/// True when `value` has a word that is "password" in another language.
+fn is_translated_label(value: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(value) else {
+        return false;
+    };
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| PASSWORD_TRANSLATIONS.contains(&word))
+}
+
 /// Literal words a generic assignment's value may be without being a secret.
 const NON_SECRET_VALUES: &[&str] = &[
     "null",
@@ -223,6 +260,10 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     // A call, an index or a path right after the value: `token = build_token(...)`,
     // `key = KeyDer::from_pem(...)`.
     if matches!(after.first(), Some(b'(' | b'[')) || after.starts_with(b"::") {
+        return true;
+    }
+    // An interface label in another language (`password: Senha`).
+    if is_translated_label(value) {
         return true;
     }
     // The rest of the value is masked: `xoxp-1234-5678-####…`, `sk-****`.
@@ -829,6 +870,10 @@ mod tests {
             true
         ));
         assert!(!is_non_literal(b"/x9K/Lq2vT7nB4mWz1R", b"\"", true));
+        assert!(is_non_literal("Senha".as_bytes(), b"", false));
+        assert!(is_non_literal("Powtórz hasło".as_bytes(), b"", false));
+        assert!(is_non_literal("パスワード".as_bytes(), b"\"", true));
+        assert!(!is_non_literal(b"Senha7Kq2vT9", b"", false));
         // The rest of the value is masked.
         assert!(is_non_literal(b"xoxp-5723705-5738073-", b"##", false));
         assert!(!is_non_literal(b"xoxp-5723705-5738073-", b"\"", true));
