@@ -303,8 +303,30 @@ fn run_rule(
             key_start: whole.start(),
             secret: s..e,
         };
-        if let Some(found) = accept(rule, bytes, candidate, explained.as_deref_mut()) {
+        if let Some(mut found) = accept(rule, bytes, candidate, explained.as_deref_mut()) {
+            add_captured_parts(regex, locations, group, &mut found.parts);
             out.push(found);
+        }
+    }
+}
+
+/// Named groups of the rule's own pattern other than `secret` (`user` of
+/// `postgres://user:pass@host`) become parts of the match, in pattern order.
+fn add_captured_parts(
+    regex: &regex::bytes::Regex,
+    locations: &CaptureLocations,
+    secret: usize,
+    parts: &mut Vec<(String, Range<usize>)>,
+) {
+    for (index, name) in regex.capture_names().enumerate() {
+        let Some(name) = name else { continue };
+        if index == secret {
+            continue;
+        }
+        if let Some((start, end)) = locations.get(index)
+            && end > start
+        {
+            parts.push((name.to_string(), start..end));
         }
     }
 }
@@ -382,13 +404,14 @@ fn accept(
         }
     }
     // Any missing part lowers the confidence one level (not one per part: a
-    // lone Azure or GCP secret is still as dangerous as a lone AWS one).
+    // lone Azure or GCP secret is still as dangerous as a lone AWS one);
+    // optional parts are context and lower nothing.
     let mut parts = Vec::new();
     let mut missing = false;
     for companion in &rule.companions {
         match find_companion(companion, bytes, &secret) {
             Some(range) => parts.push((companion.spec.name.clone(), range)),
-            None => missing = true,
+            None => missing |= !companion.spec.optional,
         }
     }
     if missing {
@@ -585,6 +608,45 @@ mod tests {
         let fresh = RuleSet::builtin_for_test();
         Detector::new(&fresh).select_candidates(text);
         assert!(!fresh.keyword_dfa_built());
+    }
+
+    #[test]
+    fn named_groups_and_optional_companions_become_parts() {
+        let text = "[[rule]]\nid = \"t.url\"\nname = \"u\"\nprovider = \"t\"\nidentity = \"t.x\"\n\
+                    keywords = [\"db://\"]\n\
+                    pattern = '''db://(?P<user>[a-z]*):(?P<secret>[A-Za-z0-9]{8,})@'''\n\
+                    [[rule.requires]]\nname = \"region\"\npattern = '''region=(?P<secret>[a-z0-9-]+)'''\n\
+                    within_lines = 0\noptional = true\n";
+        let rules = rule_set(text);
+        let mut detector = Detector::new(&rules);
+        let mut out = Vec::new();
+        // Assembled so that keyhound's own source holds no URL credential.
+        let blob = concat!(
+            "db://svc:",
+            "Qm7vTzR2kWp9@h region=eu-1\n",
+            "db://:",
+            "Lx4Nq8Zp2Vw7@h\n"
+        );
+        let blob = blob.as_bytes();
+        detector.scan(blob, &mut out);
+        let parts: Vec<Vec<(&str, &[u8])>> = out
+            .iter()
+            .map(|m| {
+                m.parts
+                    .iter()
+                    .map(|(name, range)| (name.as_str(), &blob[range.clone()]))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                vec![("region", &b"eu-1"[..]), ("user", &b"svc"[..])],
+                vec![]
+            ]
+        );
+        // A missing optional companion leaves the confidence as it was.
+        assert!(out.iter().all(|m| m.confidence == Confidence::Medium));
     }
 
     #[test]

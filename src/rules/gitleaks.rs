@@ -379,6 +379,7 @@ fn attach_companions(translated: &mut [Translated], notes: &mut Vec<String>) {
                 name: required.id.clone(),
                 pattern: pattern.clone(),
                 within_lines,
+                optional: false,
             });
         }
         if !rule.raw.required.is_empty() {

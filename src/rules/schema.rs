@@ -80,6 +80,10 @@ pub struct CompanionSpec {
     /// Lines above and below the main match searched for the part.
     #[serde(default = "default_within_lines")]
     pub within_lines: u32,
+    /// Context, not a required part: when it is missing the confidence stays
+    /// (the user name next to a connection string's password).
+    #[serde(default)]
+    pub optional: bool,
 }
 
 fn default_within_lines() -> u32 {
