@@ -5,7 +5,8 @@ Not a test: such data is not ours and a user's clone does not have it.
 
     cargo build --release
     python3 scripts/eval/creddata.py --data-root DATA --labels LABELS.jsonl [--misses FILE]
-                                     [--report keyhound.jsonl] [-- extra scan flags]
+                                     [--report keyhound.jsonl] [--exclude-category CAT]...
+                                     [-- extra scan flags]
 
 LABELS is JSON lines with `file_path` (its first component is dropped to make it
 relative to DATA, as in CredData's `data/<repo>/...`), `line_start`, `line_end`,
@@ -17,6 +18,11 @@ it; a reported line inside no T row is a false positive (labelled F/X or
 unlabelled: both count). Printed: totals, then per category (an item's category
 is its first T row's; a false positive's is the label on its line or
 "(unlabelled)"), then false positives per rule.
+
+`--exclude-category CAT` (repeatable; exact category, e.g. `UUID`) leaves the true
+items of that category out of the count and ignores reported lines inside them
+(neither found nor false): a figure for a scanner that, by design, does not report
+that category.
 """
 import argparse
 import collections
@@ -36,13 +42,18 @@ class Labels:
     (strongest label on the line, T > X > F, and its category); `item_lines`:
     (path, line) -> the true items covering that line."""
 
-    def __init__(self, rows):
+    def __init__(self, rows, exclude=()):
         self.rows = list(rows)
+        self.exclude = set(exclude)
         self.items = {}
         self.labelled = {}
+        self.excluded = set()
         rank = {"F": 1, "X": 2, "T": 3}
         for row in self.rows:
             rel = row["path"]
+            if row["ground_truth"] == "T" and row["category"] in self.exclude:
+                self.excluded.update((rel, n) for n in range(row["line_start"], row["line_end"] + 1))
+                continue
             for n in range(row["line_start"], row["line_end"] + 1):
                 old = self.labelled.get((rel, n))
                 if old is None or rank[row["ground_truth"]] > rank[old[0]]:
@@ -57,18 +68,19 @@ class Labels:
                 self.item_lines[(rel, n)].add((rel, start))
 
     @classmethod
-    def read(cls, path):
-        """Reads a label file (JSON lines); paths drop their first component."""
+    def read(cls, path, exclude=()):
+        """Reads a label file (JSON lines); paths drop their first component;
+        true rows of the `exclude` categories are set aside."""
         rows = []
         for line in open(path, encoding="utf-8"):
             row = json.loads(line)
             row["path"] = row["file_path"].split("/", 1)[1]
             rows.append(row)
-        return cls(rows)
+        return cls(rows, exclude)
 
     def restricted(self, keep):
         """The labels of the files whose path `keep` accepts."""
-        return Labels(row for row in self.rows if keep(row["path"]))
+        return Labels((row for row in self.rows if keep(row["path"])), self.exclude)
 
     def match(self, reported):
         """Given {(path, line): rule}, returns (true items found, false positives
@@ -78,6 +90,8 @@ class Labels:
         for key, rule in reported.items():
             if key in self.item_lines:
                 found |= self.item_lines[key]
+            elif key in self.excluded:
+                continue
             else:
                 truth, category = self.labelled.get(key, ("-", "(unlabelled)"))
                 false_positives.append((key, rule, truth, category))
@@ -101,6 +115,8 @@ def main():
     ap.add_argument("--report", help="an existing `keyhound scan -f jsonl` report of DATA (else run keyhound)")
     ap.add_argument("--keyhound", default=os.path.join(HERE, "../../target/release/keyhound"))
     ap.add_argument("--misses", help="write missed items and false positives here (JSON lines)")
+    ap.add_argument("--exclude-category", action="append", default=[], metavar="CAT",
+                    help="leave this category's true items out (repeatable)")
     ap.add_argument("scan_args", nargs="*", help="extra flags for keyhound scan (after --)")
     args = ap.parse_args()
 
@@ -120,7 +136,7 @@ def main():
             path = os.path.relpath(loc["path"], root) if loc["path"].startswith(root) else loc["path"]
             reported.setdefault((path, loc["line"]), finding["rule_id"])
 
-    labels = Labels.read(args.labels)
+    labels = Labels.read(args.labels, args.exclude_category)
     items = labels.items
     found, false_positives = labels.match(reported)
 

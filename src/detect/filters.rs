@@ -140,15 +140,116 @@ const PASSWORD_TRANSLATIONS: &[&str] = &[
     "비밀번호",
 ];
 
-/// True when `value` has a word that is "password" in another language.
-fn is_translated_label(value: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(value) else {
-        return false;
-    };
-    let lower = text.to_lowercase();
+/// True when `text` (a value and the rest of its line: an unquoted YAML
+/// value stops at the first blank) has a word that is "password" in another
+/// language.
+pub fn is_translated_label(text: &[u8]) -> bool {
+    // Lossy: the line may be cut inside a character.
+    let lower = String::from_utf8_lossy(text).to_lowercase();
     lower
         .split(|c: char| !c.is_alphanumeric())
         .any(|word| PASSWORD_TRANSLATIONS.contains(&word))
+}
+
+/// Words that make up the obviously fake values of tests and examples
+/// (`wrong_password`, `newpass`, `invalid`, `my-secret`): a value made only
+/// of these (and trailing digits) is not a credential.
+const FAKE_WORDS: &[&str] = &[
+    "wrong",
+    "invalid",
+    "incorrect",
+    "bad",
+    "nope",
+    "fake",
+    "mock",
+    "stub",
+    "whatever",
+    "something",
+    "anything",
+    "new",
+    "old",
+    "my",
+    "your",
+    "other",
+    "another",
+    "some",
+    "this",
+    "pass",
+    "password",
+    "passwd",
+    "pwd",
+    "pw",
+    "secret",
+    "token",
+    "key",
+    "test",
+    "tests",
+    "testing",
+    "demo",
+    "sample",
+    "hello",
+    "world",
+    "foo",
+    "bar",
+    "baz",
+    "dummy",
+    "not",
+    "no",
+    "real",
+    "very",
+    "super",
+    "secure",
+    "change",
+    "config",
+    "default",
+];
+
+/// True when a lowercase value splits (at `_`, `-`, `.` or anywhere) into
+/// [`FAKE_WORDS`] only, after its trailing digits are dropped.
+fn is_made_of_fake_words(lower: &[u8]) -> bool {
+    let stem = trim_end(lower, b"0123456789");
+    if stem.is_empty()
+        || !stem
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return false;
+    }
+    stem.split(|b| matches!(b, b'_' | b'-' | b'.'))
+        .all(|word| word.is_empty() || splits_into_fake_words(word))
+}
+
+/// Can `word` be cut into a sequence of [`FAKE_WORDS`]? (dynamic programming
+/// over prefixes; words are short.)
+fn splits_into_fake_words(word: &[u8]) -> bool {
+    let mut reachable = vec![false; word.len() + 1];
+    reachable[0] = true;
+    for end in 1..=word.len() {
+        reachable[end] = (0..end).any(|start| {
+            reachable[start] && FAKE_WORDS.iter().any(|w| w.as_bytes() == &word[start..end])
+        });
+    }
+    reachable[word.len()]
+}
+
+/// True for a value made only of counting runs of at least three characters,
+/// `abc123`, `12345abcde`, `abc123def456`: the keyboard filler of examples.
+fn is_counting_runs(lower: &[u8]) -> bool {
+    if lower.len() < 6 {
+        return false;
+    }
+    let mut run = 1;
+    for pair in lower.windows(2) {
+        let counts = pair[0].is_ascii_alphanumeric() && pair[1] == pair[0].wrapping_add(1);
+        if counts {
+            run += 1;
+        } else if run >= 3 {
+            run = 1;
+        } else {
+            return false;
+        }
+    }
+    run >= 3
 }
 
 /// Literal words a generic assignment's value may be without being a secret.
@@ -262,10 +363,6 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if matches!(after.first(), Some(b'(' | b'[')) || after.starts_with(b"::") {
         return true;
     }
-    // An interface label in another language (`password: Senha`).
-    if is_translated_label(value) {
-        return true;
-    }
     // The rest of the value is masked: `xoxp-1234-5678-####…`, `sk-****`.
     if after == b"##" || after == b"**" {
         return true;
@@ -283,6 +380,9 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
         .iter()
         .any(|w| trimmed_lower == w.as_bytes() || stem == w.as_bytes())
     {
+        return true;
+    }
+    if is_made_of_fake_words(&trimmed_lower) || is_counting_runs(&trimmed_lower) {
         return true;
     }
     // camelCase and PascalCase identifiers (`PasswordInput`, `userToken`):
@@ -715,6 +815,43 @@ fn names_public_value(key: &[u8]) -> bool {
         || [&b"_id"[..], b"-id", b".id", b"Id", b"ID", b"_ID"]
             .iter()
             .any(|end| identifier.ends_with(end))
+        || names_derived_value(identifier)
+}
+
+/// A name whose value is derived from a secret, not the secret: a hash,
+/// checksum, digest or fingerprint (`password_hash`, `token-checksum`) or a
+/// ciphertext (`encrypted_key`, `hashedPassword`).
+fn names_derived_value(identifier: &[u8]) -> bool {
+    let words = identifier_words(identifier);
+    let last = words.last().map(|w| w.as_str());
+    matches!(last, Some("hash" | "checksum" | "digest" | "fingerprint"))
+        || words
+            .iter()
+            .any(|w| matches!(w.as_str(), "encrypted" | "hashed" | "enc" | "crypted"))
+}
+
+/// The lowercase words of an identifier: split at `_`, `-`, `.` and at each
+/// lowercase-to-uppercase hump (`hashedPassword` → `hashed`, `password`).
+fn identifier_words(identifier: &[u8]) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for &b in identifier {
+        let hump = previous_lower && b.is_ascii_uppercase();
+        if !b.is_ascii_alphanumeric() || hump {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+        }
+        if b.is_ascii_alphanumeric() {
+            word.push(b.to_ascii_lowercase() as char);
+        }
+        previous_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
 }
 
 /// A label spelling its own key in another case or separator style
@@ -870,10 +1007,21 @@ mod tests {
             true
         ));
         assert!(!is_non_literal(b"/x9K/Lq2vT7nB4mWz1R", b"\"", true));
-        assert!(is_non_literal("Senha".as_bytes(), b"", false));
-        assert!(is_non_literal("Powtórz hasło".as_bytes(), b"", false));
-        assert!(is_non_literal("パスワード".as_bytes(), b"\"", true));
-        assert!(!is_non_literal(b"Senha7Kq2vT9", b"", false));
+        assert!(is_non_literal(b"wrong_password", b"\"", true));
+        assert!(is_non_literal(b"newpass", b"\"", true));
+        assert!(is_non_literal(b"my-secret-token2", b"\"", true));
+        assert!(is_non_literal(b"whatever", b"'", true));
+        assert!(!is_non_literal(b"wuj_blzmje", b"'", true));
+        assert!(!is_non_literal(b"passkwrdq", b"'", true));
+        assert!(is_non_literal(b"abc123", b"'", true));
+        assert!(is_non_literal(b"12345abcde", b"'", true));
+        assert!(is_non_literal(b"abcd1234efg567", b"\n", false));
+        assert!(!is_non_literal(b"abc1239xk", b"'", true));
+        assert!(!is_non_literal(b"xyz987", b"'", true));
+        assert!(is_translated_label("Senha".as_bytes()));
+        assert!(is_translated_label("Powtórz hasło".as_bytes()));
+        assert!(is_translated_label("パスワード\"".as_bytes()));
+        assert!(!is_translated_label(b"Senha7Kq2vT9"));
         // The rest of the value is masked.
         assert!(is_non_literal(b"xoxp-5723705-5738073-", b"##", false));
         assert!(!is_non_literal(b"xoxp-5723705-5738073-", b"\"", true));
@@ -927,6 +1075,12 @@ mod tests {
         assert!(names_public_value(b"public_key = "));
         assert!(names_public_value(b"credentialsId: "));
         assert!(names_public_value(b"csrf-token="));
+        assert!(names_public_value(b"password_hash: "));
+        assert!(names_public_value(b"harvester-token-checksum\": "));
+        assert!(names_public_value(b"encrypted_key: "));
+        assert!(names_public_value(b"hashedPassword = "));
+        assert!(!names_public_value(b"hash_key = "));
+        assert!(!names_public_value(b"hashSecret = "));
         assert!(names_public_value(b"X-XSRF-TOKEN: "));
         assert!(!names_public_value(b"client_secret = "));
         let text = br#"x = "value""#;

@@ -368,6 +368,7 @@ fn accept(
             .spec
             .decodes_to
             .is_some_and(|shape| !filters::decodes_to(shape, value))
+        || (rule.spec.generic && filters::is_translated_label(rest_of_line(bytes, &secret)))
         || (rule.spec.generic
             && filters::is_non_literal(
                 value,
@@ -424,6 +425,13 @@ fn accept(
         entropy,
         parts,
     })
+}
+
+/// The secret and what follows it on its line, at most 96 bytes in all.
+fn rest_of_line<'a>(bytes: &'a [u8], secret: &Range<usize>) -> &'a [u8] {
+    let limit = bytes.len().min(secret.end.max(secret.start + 96));
+    let end = memchr::memchr(b'\n', &bytes[secret.end..limit]).map_or(limit, |at| secret.end + at);
+    &bytes[secret.start..end]
 }
 
 /// Finds a companion part within its line window around `secret`, nearest first.
