@@ -250,7 +250,7 @@ fn open(source: &RepoSource) -> Result<git::Repo, GitError> {
         message,
     };
     let mut repo = gix::open(&source.path).map_err(|err| not_a_repo(err.to_string()))?;
-    repo.object_cache_size_if_unset(16 * 1024 * 1024);
+    git::prepare(&mut repo);
     // A corrupt repository may open; reading HEAD's target and refs tells.
     drop(
         repo.references()

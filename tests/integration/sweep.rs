@@ -181,6 +181,36 @@ fn sweep_finds_every_secret_with_every_repository() {
     assert!(!report["identities"].as_array().is_none_or(Vec::is_empty));
 }
 
+/// A sweep reads what is stored, as `scan --git` does: a `git replace` that
+/// shows a clean commit in place of the one adding a secret hides nothing.
+#[test]
+fn sweep_ignores_replace_refs() {
+    if !git_available() {
+        return;
+    }
+    let org = Org::new();
+    let a = org.tree.join("a");
+    let introducing = git(&a, &["rev-parse", "HEAD"]);
+    let introducing = introducing.trim();
+    let empty_tree = git(&a, &["hash-object", "-t", "tree", "-w", "--stdin"]);
+    let decoy = git(
+        &a,
+        &["commit-tree", empty_tree.trim(), "-m", "nothing here"],
+    );
+    git(&a, &["replace", introducing, decoy.trim()]);
+    let report = org.sweep(&[]);
+    let commits: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["secret"] == org.only_a.as_str())
+        .flat_map(|f| f["locations"].as_array().into_iter().flatten())
+        .filter(|l| l["git"]["repository"] == "a")
+        .filter_map(|l| l["git"]["commit"].as_str())
+        .collect();
+    assert_eq!(commits, [introducing], "{report:#}");
+}
+
 /// The report without what differs between runs of different shapes: wall
 /// time, and the work counters (a blob two shards hold is scanned by both).
 fn normalized(mut report: Value) -> Value {

@@ -80,20 +80,26 @@ pub fn open(path: &Path) -> Result<Repo, GitError> {
         path: path.to_path_buf(),
         message: err.to_string(),
     })?;
-    // Large object cache for tree diffs; packs already have their own delta cache.
-    repo.object_cache_size_if_unset(16 * 1024 * 1024);
-    ignore_replacements(&mut repo);
+    prepare(&mut repo);
     Ok(Repo {
         repo,
         name: crate::source::fs::display_path(path),
     })
 }
 
+/// Sets up a freshly opened repository handle for scanning: a large object
+/// cache for tree diffs (packs already have their own delta cache), and
+/// replacements ignored. Every opener (`open`, a sweep's exact open) uses it.
+pub fn prepare(repo: &mut gix::Repository) {
+    repo.object_cache_size_if_unset(16 * 1024 * 1024);
+    ignore_replacements(repo);
+}
+
 /// Makes `repo` read what is stored, not what `refs/replace/` says to show
 /// instead: a replacement could hide a committed secret from the walk, and
 /// gix skips the commit-graph file while replacements are on (a single
 /// replace ref made the rails history 20% slower).
-pub fn ignore_replacements(repo: &mut gix::Repository) {
+fn ignore_replacements(repo: &mut gix::Repository) {
     repo.objects.ignore_replacements = true;
 }
 
