@@ -220,14 +220,23 @@ fn is_made_of_fake_words(lower: &[u8]) -> bool {
 }
 
 /// Can `word` be cut into a sequence of [`FAKE_WORDS`]? (dynamic programming
-/// over prefixes; words are short.)
+/// over the positions a sequence of fake words can reach.)
 fn splits_into_fake_words(word: &[u8]) -> bool {
-    let mut reachable = vec![false; word.len() + 1];
+    // No run of fake words is this long; longer words are not checked.
+    const LONGEST: usize = 64;
+    if word.len() > LONGEST {
+        return false;
+    }
+    let mut reachable = [false; LONGEST + 1];
     reachable[0] = true;
-    for end in 1..=word.len() {
-        reachable[end] = (0..end).any(|start| {
-            reachable[start] && FAKE_WORDS.iter().any(|w| w.as_bytes() == &word[start..end])
-        });
+    for start in 0..word.len() {
+        if reachable[start] {
+            for fake in FAKE_WORDS {
+                if word[start..].starts_with(fake.as_bytes()) {
+                    reachable[start + fake.len()] = true;
+                }
+            }
+        }
     }
     reachable[word.len()]
 }
@@ -822,36 +831,46 @@ fn names_public_value(key: &[u8]) -> bool {
 /// checksum, digest or fingerprint (`password_hash`, `token-checksum`) or a
 /// ciphertext (`encrypted_key`, `hashedPassword`).
 fn names_derived_value(identifier: &[u8]) -> bool {
-    let words = identifier_words(identifier);
-    let last = words.last().map(|w| w.as_str());
-    matches!(last, Some("hash" | "checksum" | "digest" | "fingerprint"))
-        || words
+    let is = |word: &[u8], names: &[&str]| {
+        names
             .iter()
-            .any(|w| matches!(w.as_str(), "encrypted" | "hashed" | "enc" | "crypted"))
+            .any(|n| word.eq_ignore_ascii_case(n.as_bytes()))
+    };
+    let mut last: &[u8] = &[];
+    for word in identifier_words(identifier) {
+        if is(word, &["encrypted", "hashed", "enc", "crypted"]) {
+            return true;
+        }
+        last = word;
+    }
+    is(last, &["hash", "checksum", "digest", "fingerprint"])
 }
 
-/// The lowercase words of an identifier: split at `_`, `-`, `.` and at each
-/// lowercase-to-uppercase hump (`hashedPassword` → `hashed`, `password`).
-fn identifier_words(identifier: &[u8]) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut previous_lower = false;
-    for &b in identifier {
-        let hump = previous_lower && b.is_ascii_uppercase();
-        if !b.is_ascii_alphanumeric() || hump {
-            if !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
-        }
-        if b.is_ascii_alphanumeric() {
-            word.push(b.to_ascii_lowercase() as char);
-        }
-        previous_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    words
+/// The words of an identifier, as written: split at every byte that is not
+/// an ASCII letter or digit and at each lowercase-to-uppercase hump
+/// (`hashedPassword` → `hashed`, `Password`).
+fn identifier_words(identifier: &[u8]) -> impl Iterator<Item = &[u8]> {
+    identifier
+        .split(|b| !b.is_ascii_alphanumeric())
+        .flat_map(|part| {
+            let mut rest = part;
+            std::iter::from_fn(move || {
+                if rest.is_empty() {
+                    return None;
+                }
+                let cut = rest
+                    .windows(2)
+                    .position(|w| {
+                        (w[0].is_ascii_lowercase() || w[0].is_ascii_digit())
+                            && w[1].is_ascii_uppercase()
+                    })
+                    .map_or(rest.len(), |at| at + 1);
+                let (word, tail) = rest.split_at(cut);
+                rest = tail;
+                Some(word)
+            })
+        })
+        .filter(|word| !word.is_empty())
 }
 
 /// A label spelling its own key in another case or separator style

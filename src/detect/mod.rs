@@ -368,7 +368,6 @@ fn accept(
             .spec
             .decodes_to
             .is_some_and(|shape| !filters::decodes_to(shape, value))
-        || (rule.spec.generic && filters::is_translated_label(rest_of_line(bytes, &secret)))
         || (rule.spec.generic
             && filters::is_non_literal(
                 value,
@@ -376,6 +375,8 @@ fn accept(
                 filters::is_delimited_literal(bytes, &secret),
             ))
         || (rule.scored() && filters::is_code_context(bytes, key_start, &secret))
+        // Last: it lowercases the rest of the line, the other checks only look.
+        || (rule.spec.generic && filters::is_translated_label(rest_of_line(bytes, &secret)))
     {
         return None;
     }
