@@ -80,6 +80,58 @@ fn aws_and_azure_credentials_carry_their_parts() {
     assert_eq!(lone["confidence"], "medium");
 }
 
+/// The user of a database URL (a named group of the rule's pattern) and the
+/// user assigned beside a password (an optional companion) are parts; a
+/// connection string without a user (optional) keeps its confidence.
+#[test]
+fn connection_users_are_parts_and_optional_parts_lower_nothing() {
+    let mut fake = FakeSecrets::new(902);
+    let (db_password, password, with_user, without_user) = (
+        fake.string(ENTRA, 16),
+        fake.string(ENTRA, 14),
+        fake.string(ENTRA, 15),
+        fake.string(ENTRA, 15),
+    );
+    let tree = Tree::new();
+    tree.write(
+        "app.env",
+        format!(
+            "DATABASE_URL={}://app_rw:{db_password}@db.internal:5432/app\n",
+            "postgres"
+        ),
+    );
+    tree.write(
+        "config/db.yml",
+        format!("db:\n  username: svc_orders\n  password: {password}\n"),
+    );
+    tree.write(
+        "appsettings.txt",
+        format!(
+            "Reports=Server=sql.corp.local;Database=hr;User ID=hr_sync;Password={with_user};\n\
+             Audit=Server=sql.corp.local;Database=audit;Password={without_user};\n"
+        ),
+    );
+    let run = tree.run(&["scan", ".", "-f", "json", "--show-secrets"]);
+    run.expect_code(EXIT_FINDINGS);
+    let report = run.json();
+
+    let url = finding(&report, "postgres.uri-password", &db_password);
+    assert_eq!(part_names(url), ["user"]);
+    assert_eq!(url["parts"][0]["value"], "app_rw");
+    let generic = finding(&report, "generic.password", &password);
+    assert_eq!(part_names(generic), ["user"]);
+    assert_eq!(generic["parts"][0]["value"], "svc_orders");
+
+    let rule = "adonet.connection-string-password";
+    let named = finding(&report, rule, &with_user);
+    assert_eq!(part_names(named), ["user"]);
+    assert_eq!(named["parts"][0]["value"], "hr_sync");
+    let unnamed = finding(&report, rule, &without_user);
+    assert!(part_names(unnamed).is_empty());
+    assert_eq!(named["confidence"], "medium");
+    assert_eq!(unnamed["confidence"], "medium");
+}
+
 #[test]
 fn rule_pack_spans_at_least_300_rules_and_150_providers() {
     let run = Tree::new().run(&["rules", "list", "--format", "json"]);
