@@ -3,7 +3,7 @@
 examples (../shared/eval/public-examples.jsonl). Not a test: the data is not ours
 and a user's clone does not have it.
 
-    python3 scripts/eval/examples.py [EXAMPLES.jsonl] [--keyhound BIN] [--misses FILE] [--show-misses]
+    python3 scripts/eval/examples.py [EXAMPLES.jsonl] [--keyhound BIN] [--misses FILE] [--show-misses] [--randomize]
 
 EXAMPLES is JSON lines with `text`, `label` (positive|negative), optional
 `secret`, `source` (for grouping), `path` (file name to use) and `kind`.
@@ -25,9 +25,44 @@ p.add_argument("--misses", help="write missed positives and reported negatives h
 p.add_argument("--rules", action="append", default=[], metavar="FILE",
                help="extra rule file passed to `keyhound scan --rules` (repeatable)")
 p.add_argument("--show-misses", action="store_true", help="also print every miss, per source")
+p.add_argument("--randomize", action="store_true",
+               help="diagnostic: replace each labelled secret by random characters of the same classes "
+                    "(hex stays hex), separating misses by rule shape from placeholder values dropped on purpose")
 args = p.parse_args()
 
 rows = [json.loads(line) for line in open(args.examples)]
+
+
+def randomized(value, rng):
+    """`value` with letters and digits replaced at random, keeping their classes
+    (hex stays hex) and the first four characters of every alphanumeric run (token
+    prefixes such as `AKIA`, `xoxb`, `ghp_`)."""
+    hexish = all(c in "0123456789abcdefABCDEF" for c in value if c.isalnum())
+    out, run = [], 0
+    for c in value:
+        run = run + 1 if c.isalnum() else 0
+        if run <= 4:
+            out.append(c)
+        elif c.isdigit():
+            out.append(rng.choice("0123456789"))
+        elif c.islower():
+            out.append(rng.choice("abcdef" if hexish else "abcdefghijklmnopqrstuvwxyz"))
+        elif c.isupper():
+            out.append(rng.choice("ABCDEF" if hexish else "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+if args.randomize:
+    import random
+    rng = random.Random(7)
+    for row in rows:
+        secret = (row.get("secret") or "").lstrip("=:\"' \t")
+        if row["label"] == "positive" and len(secret) >= 8 and secret in row["text"]:
+            new = randomized(secret, rng)
+            row["text"] = row["text"].replace(secret, new)
+            row["secret"] = new
 with tempfile.TemporaryDirectory() as tmp:
     for i, row in enumerate(rows):
         name = os.path.basename(row.get("path") or "") or f"example{i}.txt"
@@ -75,12 +110,12 @@ for i, row in enumerate(rows):
         stats[src]["tp"] += ok
         stats[src]["line_tp"] += line_ok
         if not ok:
-            misses.append({**row, "outcome": "missed"})
+            misses.append({**row, "index": i, "outcome": "missed"})
     else:
         stats[src]["neg"] += 1
         stats[src]["fp"] += bool(hits)
         if hits:
-            misses.append({**row, "outcome": "reported-negative", "rules": [h["rule_id"] for h in hits]})
+            misses.append({**row, "index": i, "outcome": "reported-negative", "rules": [h["rule_id"] for h in hits]})
 
 print(f"{'source':<12} {'positives':>9} {'found':>6} {'recall':>7} {'line-level':>10} {'negatives':>9} {'reported':>8} {'FP rate':>7}")
 for src, c in sorted(stats.items()):

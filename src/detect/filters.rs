@@ -825,6 +825,120 @@ fn names_public_value(key: &[u8]) -> bool {
             .iter()
             .any(|end| identifier.ends_with(end))
         || names_derived_value(identifier)
+        || names_structural_value(identifier)
+}
+
+/// Words that, before a final `token`, make it a protocol's bookkeeping
+/// value rather than a credential: pagination cursors (`NextToken`,
+/// `continuation_token`), optimistic locks and idempotency tokens
+/// (`LockToken`, `ChangeToken`).
+const TOKEN_QUALIFIERS: &[&str] = &[
+    "next",
+    "pagination",
+    "paging",
+    "continuation",
+    "resume",
+    "sync",
+    "sequence",
+    "cursor",
+    "marker",
+    "lock",
+    "change",
+    "idempotency",
+    "forward",
+    "backward",
+];
+
+/// Words that, before a final `key`, make it a key of a data structure
+/// rather than a credential (`result_key`, `partition_key`, `cache_key`).
+const KEY_QUALIFIERS: &[&str] = &[
+    "result",
+    "limit",
+    "sort",
+    "partition",
+    "primary",
+    "foreign",
+    "cache",
+    "lookup",
+    "dict",
+    "index",
+    "column",
+    "row",
+    "field",
+    "attribute",
+    "translation",
+    "i18n",
+    "locale",
+    "message",
+    "label",
+    "dedup",
+    "deduplication",
+    "idempotency",
+];
+
+/// A name whose last word is `token` after a word of [`TOKEN_QUALIFIERS`]
+/// (`NextToken`, `nextForwardToken`) or `key` after one of
+/// [`KEY_QUALIFIERS`] (`result_key`).
+fn names_structural_value(identifier: &[u8]) -> bool {
+    let is = |word: &[u8], names: &[&str]| {
+        names
+            .iter()
+            .any(|n| word.eq_ignore_ascii_case(n.as_bytes()))
+    };
+    let (mut token_qualified, mut key_qualified) = (false, false);
+    let mut last: &[u8] = &[];
+    for word in identifier_words(identifier) {
+        token_qualified |= is(last, TOKEN_QUALIFIERS);
+        key_qualified |= is(last, KEY_QUALIFIERS);
+        last = word;
+    }
+    (token_qualified && is(last, &["token", "tokens"]))
+        || (key_qualified && is(last, &["key", "keys"]))
+}
+
+/// True for a value that is a program name made of pronounceable words
+/// (`SamplingRuleRecords`, `NextVersionIdMarker`): letters only (`_`/`-`
+/// allowed), camel-cased into at least two words, every word with a
+/// vowel and no run of four consonants. Machine-made keys and tokens are
+/// random, so such a value under a key or token name is a name, not a secret
+/// (random letters almost always hold a four-consonant run). Not for
+/// passwords, which people make of words.
+pub fn is_word_identifier(value: &[u8]) -> bool {
+    if value.len() < 8
+        || !value
+            .iter()
+            .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-'))
+    {
+        return false;
+    }
+    let humped = value
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    let (mut words, mut short) = (0, 0);
+    for word in identifier_words(value) {
+        words += 1;
+        let mut consonants = 0;
+        let mut vowel = false;
+        for b in word.iter().map(u8::to_ascii_lowercase) {
+            if matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') {
+                vowel = true;
+                consonants = 0;
+            } else {
+                consonants += 1;
+                if consonants >= 4 {
+                    return false;
+                }
+            }
+        }
+        // A one-letter word is a hump of an acronym (`IdP`, `AMaze`): allowed.
+        if !vowel && word.len() > 1 {
+            return false;
+        }
+        short += usize::from(word.len() < 3);
+    }
+    // Random mixed case splits into many tiny "words" (`qyOIhJiM`); names
+    // split into real ones (`Id` may be one of them).
+    words >= 2 && short <= 1 && value.len() >= 4 * words && humped
 }
 
 /// A name whose value is derived from a secret, not the secret: a hash,
@@ -1102,6 +1216,27 @@ mod tests {
         assert!(!names_public_value(b"hashSecret = "));
         assert!(names_public_value(b"X-XSRF-TOKEN: "));
         assert!(!names_public_value(b"client_secret = "));
+        assert!(names_public_value(b"NextToken\": "));
+        assert!(names_public_value(b"nextForwardToken\": "));
+        assert!(names_public_value(b"result_key\": "));
+        assert!(names_public_value(b"LockToken: "));
+        assert!(!names_public_value(b"page_access_token = "));
+        assert!(!names_public_value(b"next = "));
+        assert!(!names_public_value(b"token_next = "));
+        // Key rotation: the previous or next key is a credential.
+        assert!(!names_public_value(b"prevKey = "));
+        assert!(!names_public_value(b"next_key = "));
+        assert!(is_word_identifier(b"SamplingRuleRecords"));
+        assert!(is_word_identifier(b"NextVersionIdMarker"));
+        assert!(is_word_identifier(b"Search_ResultMarker"));
+        // Without a hump, random words are too likely (`myt_babraz`).
+        assert!(!is_word_identifier(b"linecomment_end"));
+        // Random letters (CredData's obfuscated values) hold consonant runs.
+        assert!(!is_word_identifier(b"VozkqqWcexxxle"));
+        assert!(!is_word_identifier(b"ryoov_tjkbzwgf"));
+        assert!(!is_word_identifier(b"Sampling2RuleRecords"));
+        assert!(!is_word_identifier(b"sampling"));
+        assert!(!is_word_identifier(b"qyOIhJiM"));
         let text = br#"x = "value""#;
         assert!(is_delimited_literal(text, &(5..10)));
         assert!(!is_delimited_literal(text, &(5..9)));

@@ -375,6 +375,10 @@ fn accept(
                 filters::is_delimited_literal(bytes, &secret),
             ))
         || (rule.scored() && filters::is_code_context(bytes, key_start, &secret))
+        // Keys and tokens are machine-made; passwords are made of words.
+        || (rule.scored()
+            && !rule.spec.id.contains("password")
+            && filters::is_word_identifier(value))
         // Last: it lowercases the rest of the line, the other checks only look.
         || (rule.spec.generic && filters::is_translated_label(rest_of_line(bytes, &secret)))
     {
