@@ -403,8 +403,8 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if !quoted && trimmed.len() < 24 && humped && trimmed.iter().all(u8::is_ascii_alphabetic) {
         return true;
     }
-    // Numeric literals of code: `0x80090033`, `6i32`, `16u8`.
-    if is_numeric_literal(value) || encodes_short_word(value) {
+    // Numeric literals of code: `0x80090033`, `6i32`, `16u8`; dates and times.
+    if is_numeric_literal(value) || encodes_short_word(value) || is_timestamp(value) {
         return true;
     }
     // A mapping key (`production:`), not a value.
@@ -492,6 +492,28 @@ pub fn is_identifier_shaped(value: &[u8]) -> bool {
     (humped || separated) && digits * 4 <= value.len()
 }
 
+/// An ISO 8601 date, optionally with a time (`2016-09-24`,
+/// `2016-09-24T16:18:07Z`, `2016-09-24 16:18:07.123+02:00`).
+fn is_timestamp(value: &[u8]) -> bool {
+    let shape = |text: &[u8], pattern: &[u8]| {
+        text.len() >= pattern.len()
+            && text.iter().zip(pattern).all(|(b, p)| match p {
+                b'9' => b.is_ascii_digit(),
+                _ => b == p,
+            })
+    };
+    if !shape(value, b"9999-99-99") {
+        return false;
+    }
+    let time = &value[10..];
+    time.is_empty()
+        || (matches!(time[0], b'T' | b' ')
+            && shape(&time[1..], b"99:99")
+            && time[6..]
+                .iter()
+                .all(|b| b.is_ascii_digit() || matches!(b, b':' | b'.' | b'Z' | b'+' | b'-')))
+}
+
 fn is_numeric_literal(value: &[u8]) -> bool {
     if let Some(hex) = value
         .strip_prefix(b"0x")
@@ -542,6 +564,14 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
         is_word_byte(b) || *b == b'-'
     });
     if names_public_value(&bytes[dashed_start..secret.start]) {
+        return true;
+    }
+    // A quoted mapping key that is a type path (`"AWS::KMS::Key": …`).
+    let path_start = run_start(bytes, key_ident_start, |b| is_word_byte(b) || *b == b':');
+    if bytes[path_start..key_ident_start].ends_with(b"::")
+        && path_start > 0
+        && is_quote(&bytes[path_start - 1])
+    {
         return true;
     }
     let key_ident_end = key_ident_start
@@ -826,6 +856,53 @@ fn names_public_value(key: &[u8]) -> bool {
             .any(|end| identifier.ends_with(end))
         || names_derived_value(identifier)
         || names_structural_value(identifier)
+        || names_metadata(identifier)
+}
+
+/// A name of a property of a credential rather than the credential: when it
+/// was last used, how long it is, where it is kept, what it starts with
+/// (`PasswordLastUsed`, `token_type`, `SESSION_TOKEN_PREFIX`, `password_file`).
+fn names_metadata(identifier: &[u8]) -> bool {
+    const PROPERTY_WORDS: &[&str] = &[
+        "used",
+        "length",
+        "len",
+        "policy",
+        "expiry",
+        "expires",
+        "expiration",
+        "age",
+        "changed",
+        "required",
+        "enabled",
+        "strength",
+        "hint",
+        "prompt",
+        "type",
+        "regex",
+        "pattern",
+        "count",
+        "attempts",
+        "date",
+        "time",
+        "timestamp",
+        "prefix",
+        "suffix",
+        "file",
+        "path",
+        "env",
+        "format",
+    ];
+    let mut words = 0;
+    let mut last: &[u8] = &[];
+    for word in identifier_words(identifier) {
+        words += 1;
+        last = word;
+    }
+    words >= 2
+        && PROPERTY_WORDS
+            .iter()
+            .any(|w| last.eq_ignore_ascii_case(w.as_bytes()))
 }
 
 /// Words that, before a final `token`, make it a protocol's bookkeeping
@@ -1005,7 +1082,17 @@ fn spells_its_key(key: &[u8], value: &[u8]) -> bool {
         .strip_prefix(b"set")
         .or_else(|| wanted.strip_prefix(b"get"))
         .unwrap_or(&wanted);
-    wanted.len() >= 4 && (spelled == wanted || (unprefixed.len() >= 4 && spelled == unprefixed))
+    if wanted.len() >= 4 && (spelled == wanted || (unprefixed.len() >= 4 && spelled == unprefixed))
+    {
+        return true;
+    }
+    // Or the key without its first or last word, the kind word of an enum of
+    // names (`TOKEN_VARIABLE_BEGIN = intern("variable_begin")`).
+    let words: Vec<&[u8]> = identifier_words(identifier).collect();
+    let joined = |words: &[&[u8]]| letters(&words.concat());
+    words.len() >= 3
+        && spelled.len() >= 8
+        && (spelled == joined(&words[1..]) || spelled == joined(&words[..words.len() - 1]))
 }
 
 /// A quote that opens or closes a string literal.
@@ -1226,6 +1313,19 @@ mod tests {
         // Key rotation: the previous or next key is a credential.
         assert!(!names_public_value(b"prevKey = "));
         assert!(!names_public_value(b"next_key = "));
+        assert!(names_public_value(b"PasswordLastUsed\": "));
+        assert!(names_public_value(b"SESSION_TOKEN_PREFIX = "));
+        assert!(!names_public_value(b"auth_header = "));
+        assert!(is_timestamp(b"2016-09-24T16:18:07Z"));
+        assert!(is_timestamp(b"2016-09-24"));
+        assert!(!is_timestamp(b"2016-09-24x7Hq"));
+        assert!(spells_its_key(
+            b"TOKEN_VARIABLE_BEGIN = ",
+            b"variable_begin"
+        ));
+        assert!(!spells_its_key(b"TOKEN_VARIABLE_BEGIN = ", b"variable"));
+        let typed = br#""AWS::KMS::Key": "2b447c471bc70388""#;
+        assert!(is_code_context(typed, 11, &(18..34)));
         assert!(is_word_identifier(b"SamplingRuleRecords"));
         assert!(is_word_identifier(b"NextVersionIdMarker"));
         assert!(is_word_identifier(b"Search_ResultMarker"));
