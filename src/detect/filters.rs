@@ -908,7 +908,7 @@ fn names_metadata(identifier: &[u8]) -> bool {
 /// Words that, before a final `token`, make it a protocol's bookkeeping
 /// value rather than a credential: pagination cursors (`NextToken`,
 /// `continuation_token`), optimistic locks and idempotency tokens
-/// (`LockToken`, `ChangeToken`).
+/// (`LockToken`, `ChangeToken`, `ClientRequestToken`).
 const TOKEN_QUALIFIERS: &[&str] = &[
     "next",
     "pagination",
@@ -924,6 +924,8 @@ const TOKEN_QUALIFIERS: &[&str] = &[
     "idempotency",
     "forward",
     "backward",
+    "request",
+    "update",
 ];
 
 /// Words that, before a final `key`, make it a key of a data structure

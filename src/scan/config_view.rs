@@ -15,6 +15,9 @@ pub struct View {
     pub text: String,
     /// Byte range of each line's value (or code) in [`View::text`], in order.
     values: Vec<Range<usize>>,
+    /// Byte range of the key naming each value in [`View::text`] (empty for
+    /// code), parallel to `values`.
+    keys: Vec<Range<usize>>,
 }
 
 /// The format of a blob: by its path when it has one, else by a look at its
@@ -51,6 +54,7 @@ pub fn build(path: Option<&str>, bytes: &[u8]) -> Option<View> {
     let mut view = View {
         text: String::new(),
         values: Vec::new(),
+        keys: Vec::new(),
     };
     for entry in entries {
         match entry {
@@ -59,7 +63,9 @@ pub fn build(path: Option<&str>, bytes: &[u8]) -> Option<View> {
                     continue;
                 }
                 let quote = if value.contains('"') { '\'' } else { '"' };
+                let key_start = view.text.len();
                 view.text.push_str(&key);
+                view.keys.push(key_start..view.text.len());
                 view.text.push_str(": ");
                 view.text.push(quote);
                 let start = view.text.len();
@@ -70,6 +76,7 @@ pub fn build(path: Option<&str>, bytes: &[u8]) -> Option<View> {
             }
             Entry::Code(code) => {
                 let start = view.text.len();
+                view.keys.push(start..start);
                 view.text.push_str(&code);
                 view.values.push(start..view.text.len());
                 view.text.push('\n');
@@ -132,26 +139,34 @@ impl View {
         out.sort_by_key(|m| (m.secret.start, m.secret.end, m.rule));
     }
 
-    /// The value (range in the view) that holds `range`, if one does.
-    fn value_holding(&self, range: &Range<usize>) -> Option<Range<usize>> {
+    /// The value (range in the view) that holds `range`, and the key naming
+    /// it, if one does.
+    fn value_holding(&self, range: &Range<usize>) -> Option<(Range<usize>, Range<usize>)> {
         let index = self.values.partition_point(|v| v.end < range.end);
-        self.values
+        let value = self
+            .values
             .get(index)
-            .filter(|v| v.start <= range.start && range.end <= v.end)
-            .cloned()
+            .filter(|v| v.start <= range.start && range.end <= v.end)?;
+        Some((value.clone(), self.keys.get(index)?.clone()))
     }
 
     /// Where the secret at `secret` (in the view, inside `value`) sits in
-    /// `bytes`: at the same offset in the value's first verbatim occurrence,
-    /// else at the secret's own first occurrence (values the file escapes).
+    /// `bytes`: at the same offset in the value's first verbatim occurrence
+    /// after its key's first occurrence (a value may also appear earlier
+    /// under another key), else its first occurrence anywhere, else the
+    /// secret's own first occurrence (values the file escapes).
     fn place_secret(
         &self,
         bytes: &[u8],
-        value: Range<usize>,
+        (value, key): (Range<usize>, Range<usize>),
         secret: &Range<usize>,
     ) -> Option<Range<usize>> {
         let text = self.text.as_bytes();
-        if let Some(base) = place(bytes, &text[value.clone()]) {
+        let after_key = place(bytes, &text[key]).map_or(0, |k| k.end);
+        let base = place(&bytes[after_key..], &text[value.clone()])
+            .map(|r| r.start + after_key..r.end + after_key)
+            .or_else(|| place(bytes, &text[value.clone()]));
+        if let Some(base) = base {
             let start = base.start + (secret.start - value.start);
             return Some(start..start + secret.len());
         }
@@ -195,5 +210,21 @@ mod tests {
         );
         assert_eq!(format_of(None, b"apiVersion: v1\n"), Some(Format::Yaml));
         assert_eq!(format_of(None, b"fn main() {}"), None);
+    }
+
+    #[test]
+    fn a_value_is_placed_after_its_key() {
+        let value = concat!("Qx7", "vLm2", "Rt9k");
+        let json = format!("{{\"name\": \"{value}\",\n \"db_password\": \"{value}\"}}\n");
+        let view = build(Some("a.json"), json.as_bytes()).map(|v| {
+            let at = v.text.find(value).unwrap_or(0);
+            v.place_secret(
+                json.as_bytes(),
+                v.value_holding(&(at..at + value.len())).unwrap_or_default(),
+                &(at..at + value.len()),
+            )
+        });
+        let second = json.rfind(value).unwrap_or(0);
+        assert_eq!(view.flatten(), Some(second..second + value.len()));
     }
 }
