@@ -167,6 +167,16 @@ impl<'r> Collector<'r> {
         let mut observations: Vec<Finding> = Vec::new();
         for ((rule, _), mut finding) in self.findings {
             let scored = rules.get(rule).is_some_and(crate::rules::Rule::scored);
+            // Type declarations hold no values: a catch-all match there is a
+            // type annotation (`password: Incomplete` in a `.pyi` stub).
+            if scored
+                && finding
+                    .locations
+                    .iter()
+                    .all(|l| is_type_declaration_path(&l.path))
+            {
+                continue;
+            }
             if scored
                 && finding
                     .locations
@@ -284,6 +294,15 @@ pub fn is_test_or_doc_path(path: &str) -> bool {
     false
 }
 
+/// True for type declaration files, which declare names and types but hold
+/// no values: Python stubs (`.pyi`) and TypeScript declarations (`.d.ts`).
+pub fn is_type_declaration_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".pyi", ".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
 fn location(hit: &Hit, path: &str, blob_id: &str, git: Option<GitProvenance>) -> Location {
     Location {
         path: path.to_string(),
@@ -302,7 +321,15 @@ fn location(hit: &Hit, path: &str, blob_id: &str, git: Option<GitProvenance>) ->
 
 #[cfg(test)]
 mod tests {
-    use super::is_test_or_doc_path;
+    use super::{is_test_or_doc_path, is_type_declaration_path};
+
+    #[test]
+    fn type_declaration_paths() {
+        assert!(is_type_declaration_path("stubs/requests/models.pyi"));
+        assert!(is_type_declaration_path("types/index.d.ts"));
+        assert!(!is_type_declaration_path("src/models.py"));
+        assert!(!is_type_declaration_path("src/index.ts"));
+    }
 
     #[test]
     fn test_and_doc_paths() {

@@ -73,6 +73,41 @@ fn generic_credentials_are_scored_code_is_not_reported() {
 }
 
 #[test]
+fn bookkeeping_names_and_type_stubs_are_not_credentials() {
+    let tree = Tree::new();
+    // AWS paginator and response shapes, a CloudFormation type map, a stub.
+    tree.write(
+        "botocore/paginators-1.json",
+        "{\"pagination\": {\"ListThings\": {\"input_token\": \"NextToken\",\n  \
+         \"result_key\": \"SamplingRuleRecords\"}}}\n",
+    );
+    let token = ["Qk9", "z7Lm", "Wx2P", "vR4t", "N8cY"].concat();
+    tree.write(
+        "examples/list.json",
+        &format!(
+            "{{\"NextToken\": \"{token}\",\n \"PasswordLastUsed\": \"2016-09-24T16:18:07Z\"}}\n"
+        ),
+    );
+    tree.write(
+        "providers/us_east_1.py",
+        "TYPES = {\n    \"AWS::KMS::Key\": \"2b447c471bc70388\",\n}\n",
+    );
+    tree.write(
+        "stubs/client.pyi",
+        "class Client:\n    password: Incomplete\n    auth: Incomplete\n",
+    );
+    let run = tree.run(&["scan", ".", "-f", "json"]);
+    assert_eq!(findings(&run.json()), [], "{}", run.stdout);
+    // A specific rule still reports in a stub.
+    let key = ["AKIA", "QX7W", "3ZLM", "4NVR", "K2TB"].concat();
+    tree.write("stubs/keys.pyi", &format!("KEY: str = \"{key}\"\n"));
+    let run = tree.run(&["scan", ".", "-f", "json"]);
+    let found = findings(&run.json());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, "aws.access-key-id");
+}
+
+#[test]
 fn hidden_debug_features_lists_scored_candidates() {
     let tree = Tree::new();
     let value = ["Qz8", "vN3", "kLp", "0Tw"].concat();
