@@ -357,6 +357,9 @@ const NON_SECRET_VALUES: &[&str] = &[
     "iota",
     "static",
     "readonly",
+    // Build configuration switches (Perl's `Config.pm`: `d_grpasswd='define'`).
+    "define",
+    "undef",
 ];
 
 /// True when a generic rule's value is code, a reference or a keyword rather
@@ -369,7 +372,11 @@ const NON_SECRET_VALUES: &[&str] = &[
 pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     // A call, an index or a path right after the value: `token = build_token(...)`,
     // `key = KeyDer::from_pem(...)`.
-    if matches!(after.first(), Some(b'(' | b'[')) || after.starts_with(b"::") {
+    // A member access through a pointer: `Pass = Resolver->get(...)`.
+    if matches!(after.first(), Some(b'(' | b'['))
+        || after.starts_with(b"::")
+        || (value.ends_with(b"-") && after.first() == Some(&b'>'))
+    {
         return true;
     }
     // The rest of the value is masked: `xoxp-1234-5678-####…`, `sk-****`.
@@ -404,7 +411,11 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
         return true;
     }
     // Numeric literals of code: `0x80090033`, `6i32`, `16u8`; dates and times.
-    if is_numeric_literal(value) || encodes_short_word(value) || is_timestamp(value) {
+    if is_numeric_literal(value)
+        || encodes_short_word(value)
+        || is_timestamp(value)
+        || is_public_key_der(value)
+    {
         return true;
     }
     // A mapping key (`production:`), not a value.
@@ -490,6 +501,27 @@ pub fn is_identifier_shaped(value: &[u8]) -> bool {
     let separated = value.iter().any(|b| matches!(b, b'_' | b'-'));
     let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
     (humped || separated) && digits * 4 <= value.len()
+}
+
+/// Base64 openings of DER-encoded public keys (SubjectPublicKeyInfo): EC
+/// P-256, P-384 and P-521, Ed25519, X25519, RSA 2048/3072/4096. A public key
+/// is published by design; private keys (PKCS#8, `MII…AgEAM…`) open differently.
+const PUBLIC_KEY_DER: &[&str] = &[
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE",
+    "MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE",
+    "MIGbMBAGByqGSM49AgEGBSuBBAAjA4GGAAQ",
+    "MCowBQYDK2VwAyEA",
+    "MCowBQYDK2VuAyEA",
+    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA",
+    "MIIBojANBgkqhkiG9w0BAQEFAAOCAY8AMIIBigKCAYEA",
+    "MIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEA",
+];
+
+/// True for a base64 DER public key (see [`PUBLIC_KEY_DER`]).
+pub fn is_public_key_der(value: &[u8]) -> bool {
+    PUBLIC_KEY_DER
+        .iter()
+        .any(|prefix| value.starts_with(prefix.as_bytes()))
 }
 
 /// An ISO 8601 date, optionally with a time (`2016-09-24`,
@@ -583,6 +615,12 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     // A type declaration (`class GetTokenCmdlet : PSCmdlet`), or the key is
     // itself a variable reference with a default (`${DB_PASSWORD:...}`).
     if declares_type(line_before) || line_before.ends_with(b"${") {
+        return true;
+    }
+    // The "key" is the first branch of a conditional expression and the value
+    // the second: `$ok ? "PASS" : "FAIL"`.
+    let opening = trim_end(line_before, b"\"'` \t");
+    if opening.len() < line_before.len() && opening.ends_with(b"?") {
         return true;
     }
     if before.last().is_some_and(is_quote) {
@@ -1326,6 +1364,13 @@ mod tests {
             b"variable_begin"
         ));
         assert!(!spells_its_key(b"TOKEN_VARIABLE_BEGIN = ", b"variable"));
+        let ternary = br#"my $out = $ok->{pass} ? "PASS" : "Fq9xLm""#;
+        assert!(is_code_context(ternary, 25, &(34..40)));
+        assert!(is_public_key_der(
+            b"MCowBQYDK2VwAyEAOnDNQ71XlUIeLybXCGpdMv5stN5F"
+        ));
+        assert!(!is_public_key_der(b"MC4CAQAwBQYDK2VwBCIEIGz"));
+        assert!(is_non_literal(b"Resolver-", b">g", false));
         let typed = br#""AWS::KMS::Key": "2b447c471bc70388""#;
         assert!(is_code_context(typed, 11, &(18..34)));
         assert!(is_word_identifier(b"SamplingRuleRecords"));
