@@ -84,7 +84,7 @@ fn bookkeeping_names_and_type_stubs_are_not_credentials() {
     let token = ["Qk9", "z7Lm", "Wx2P", "vR4t", "N8cY"].concat();
     tree.write(
         "examples/list.json",
-        &format!(
+        format!(
             "{{\"NextToken\": \"{token}\",\n \"PasswordLastUsed\": \"2016-09-24T16:18:07Z\"}}\n"
         ),
     );
@@ -100,7 +100,7 @@ fn bookkeeping_names_and_type_stubs_are_not_credentials() {
     assert_eq!(findings(&run.json()), [], "{}", run.stdout);
     // A specific rule still reports in a stub.
     let key = ["AKIA", "QX7W", "3ZLM", "4NVR", "K2TB"].concat();
-    tree.write("stubs/keys.pyi", &format!("KEY: str = \"{key}\"\n"));
+    tree.write("stubs/keys.pyi", format!("KEY: str = \"{key}\"\n"));
     let run = tree.run(&["scan", ".", "-f", "json"]);
     let found = findings(&run.json());
     assert_eq!(found.len(), 1, "{found:?}");
