@@ -146,9 +146,14 @@ const PASSWORD_TRANSLATIONS: &[&str] = &[
 pub fn is_translated_label(text: &[u8]) -> bool {
     // Lossy: the line may be cut inside a character.
     let lower = String::from_utf8_lossy(text).to_lowercase();
-    lower
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|word| PASSWORD_TRANSLATIONS.contains(&word))
+    // Chinese, Japanese and Korean write compounds without blanks (`新密码`,
+    // "new password"): there the translation may be part of a word.
+    let unspaced = |t: &str| t.chars().next().is_some_and(|c| c >= '\u{3000}');
+    lower.split(|c: char| !c.is_alphanumeric()).any(|word| {
+        PASSWORD_TRANSLATIONS
+            .iter()
+            .any(|t| word == *t || (unspaced(t) && word.contains(t)))
+    })
 }
 
 /// Words that make up the obviously fake values of tests and examples
@@ -1282,6 +1287,7 @@ mod tests {
         assert!(is_translated_label("Powtórz hasło".as_bytes()));
         assert!(is_translated_label("パスワード\"".as_bytes()));
         assert!(!is_translated_label(b"Senha7Kq2vT9"));
+        assert!(is_translated_label("新密码');".as_bytes()));
         // The rest of the value is masked.
         assert!(is_non_literal(b"xoxp-5723705-5738073-", b"##", false));
         assert!(!is_non_literal(b"xoxp-5723705-5738073-", b"\"", true));
