@@ -397,10 +397,15 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     // Compared without trailing digits too: `password1`, `letmein123`, `pwd1`.
     let trimmed_lower = trimmed.to_ascii_lowercase();
     let stem = trim_end(&trimmed_lower, b"0123456789");
-    if NON_SECRET_VALUES
+    // Also with `_`/`-` left out: `open_sesame`, `test-pass`.
+    let joined: Vec<u8> = stem
         .iter()
-        .any(|w| trimmed_lower == w.as_bytes() || stem == w.as_bytes())
-    {
+        .copied()
+        .filter(|b| !matches!(b, b'_' | b'-'))
+        .collect();
+    if NON_SECRET_VALUES.iter().any(|w| {
+        trimmed_lower == w.as_bytes() || stem == w.as_bytes() || joined == w.as_bytes()
+    }) {
         return true;
     }
     if is_made_of_fake_words(&trimmed_lower) || is_counting_runs(&trimmed_lower) {
@@ -1377,6 +1382,7 @@ mod tests {
         ));
         assert!(!is_public_key_der(b"MC4CAQAwBQYDK2VwBCIEIGz"));
         assert!(is_non_literal(b"Resolver-", b">g", false));
+        assert!(is_non_literal(b"open_sesame", b"'\n", true));
         let typed = br#""AWS::KMS::Key": "2b447c471bc70388""#;
         assert!(is_code_context(typed, 11, &(18..34)));
         assert!(is_word_identifier(b"SamplingRuleRecords"));
