@@ -362,6 +362,14 @@ const NON_SECRET_VALUES: &[&str] = &[
     "iota",
     "static",
     "readonly",
+    // Prose about a flag (`the --token parameter`, `--password options`).
+    "option",
+    "options",
+    "parameter",
+    "parameters",
+    "flag",
+    "argument",
+    "arguments",
     // Build configuration switches (Perl's `Config.pm`: `d_grpasswd='define'`).
     "define",
     "undef",
@@ -403,9 +411,10 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
         .copied()
         .filter(|b| !matches!(b, b'_' | b'-'))
         .collect();
-    if NON_SECRET_VALUES.iter().any(|w| {
-        trimmed_lower == w.as_bytes() || stem == w.as_bytes() || joined == w.as_bytes()
-    }) {
+    if NON_SECRET_VALUES
+        .iter()
+        .any(|w| trimmed_lower == w.as_bytes() || stem == w.as_bytes() || joined == w.as_bytes())
+    {
         return true;
     }
     if is_made_of_fake_words(&trimmed_lower) || is_counting_runs(&trimmed_lower) {
