@@ -295,6 +295,13 @@ mod tests {
             "oci.customer-secret-key",
             "npm.npmrc-basic-auth",
             "http.basic-auth-header",
+            "generic.named-setting-call",
+            "generic.basic-auth-pair",
+            "generic.basic-auth-encode",
+            "generic.sudo-stdin-password",
+            "db.sql-identified-by",
+            "db.sql-set-password",
+            "mysql.go-dsn-password",
         ];
         let whole_blob: Vec<&str> = frequent
             .iter()
