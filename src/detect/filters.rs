@@ -536,8 +536,8 @@ const PUBLIC_KEY_DER: &[&str] = &[
     "MIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEA",
 ];
 
-/// True for a base64 DER public key (see [`PUBLIC_KEY_DER`]).
-pub fn is_public_key_der(value: &[u8]) -> bool {
+/// True for a base64 DER public key (one of `PUBLIC_KEY_DER`'s openings).
+fn is_public_key_der(value: &[u8]) -> bool {
     PUBLIC_KEY_DER
         .iter()
         .any(|prefix| value.starts_with(prefix.as_bytes()))
