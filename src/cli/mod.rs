@@ -161,9 +161,21 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // The reader went away (`keyhound rules list | head`): stop quietly with
+        // the status a tool killed by SIGPIPE has, as grep or cat would.
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(141),
         Err(err) => {
             eprintln!("keyhound: error: {err:#}");
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// True when `err` comes from writing to a pipe whose reader has exited.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -76,3 +76,34 @@ fn usage_errors_exit_2() {
         assert_eq!(run.stdout, "", "{args:?}");
     }
 }
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    // `keyhound rules list | head -1`: the reader leaves after one line.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("keyhound"))
+        .args(["rules", "list"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("keyhound starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("one line");
+    assert!(!first.is_empty());
+    let out = child.wait_with_output().expect("keyhound exits");
+    // 141 (as if killed by SIGPIPE), or 0 if the pipe took the whole list.
+    assert!(
+        matches!(out.status.code(), Some(141 | 0)),
+        "status {:?}",
+        out.status
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "no error message: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
