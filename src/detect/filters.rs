@@ -423,9 +423,7 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     // camelCase and PascalCase identifiers (`PasswordInput`, `userToken`):
     // letters only, short, with a lower-to-upper hump. Plain lone words are
     // left to the scorer (real passwords are often letters only).
-    let humped = trimmed
-        .windows(2)
-        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    let humped = has_hump(trimmed);
     if !quoted && trimmed.len() < 24 && humped && trimmed.iter().all(u8::is_ascii_alphabetic) {
         return true;
     }
@@ -514,9 +512,7 @@ pub fn is_identifier_shaped(value: &[u8]) -> bool {
     {
         return false;
     }
-    let humped = value
-        .windows(2)
-        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    let humped = has_hump(value);
     let separated = value.iter().any(|b| matches!(b, b'_' | b'-'));
     let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
     (humped || separated) && digits * 4 <= value.len()
@@ -1047,9 +1043,7 @@ pub fn is_word_identifier(value: &[u8]) -> bool {
     {
         return false;
     }
-    let humped = value
-        .windows(2)
-        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    let humped = has_hump(value);
     let (mut words, mut short) = (0, 0);
     for word in identifier_words(value) {
         words += 1;
@@ -1152,6 +1146,14 @@ fn spells_its_key(key: &[u8], value: &[u8]) -> bool {
     words.len() >= 3
         && spelled.len() >= 8
         && (spelled == joined(&words[1..]) || spelled == joined(&words[..words.len() - 1]))
+}
+
+/// True when `value` has a camelCase hump: a lowercase letter right before an
+/// uppercase one (`userToken`, `SamplingRules`).
+fn has_hump(value: &[u8]) -> bool {
+    value
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
 }
 
 /// A quote that opens or closes a string literal.
@@ -1363,19 +1365,46 @@ mod tests {
         assert!(!names_public_value(b"hashSecret = "));
         assert!(names_public_value(b"X-XSRF-TOKEN: "));
         assert!(!names_public_value(b"client_secret = "));
-        assert!(names_public_value(b"NextToken\": "));
-        assert!(names_public_value(b"nextForwardToken\": "));
-        assert!(names_public_value(b"result_key\": "));
-        assert!(names_public_value(b"LockToken: "));
-        assert!(!names_public_value(b"page_access_token = "));
-        assert!(!names_public_value(b"next = "));
-        assert!(!names_public_value(b"token_next = "));
-        // Key rotation: the previous or next key is a credential.
-        assert!(!names_public_value(b"prevKey = "));
-        assert!(!names_public_value(b"next_key = "));
-        assert!(names_public_value(b"PasswordLastUsed\": "));
-        assert!(names_public_value(b"SESSION_TOKEN_PREFIX = "));
-        assert!(!names_public_value(b"auth_header = "));
+        let text = br#"x = "value""#;
+        assert!(is_delimited_literal(text, &(5..10)));
+        assert!(!is_delimited_literal(text, &(5..9)));
+    }
+
+    #[test]
+    fn bookkeeping_and_property_names_are_not_secret_names() {
+        for name in [
+            &b"NextToken\": "[..],
+            &b"nextForwardToken\": "[..],
+            &b"result_key\": "[..],
+            &b"LockToken: "[..],
+            &b"PasswordLastUsed\": "[..],
+            &b"SESSION_TOKEN_PREFIX = "[..],
+        ] {
+            assert!(
+                names_public_value(name),
+                "{}",
+                String::from_utf8_lossy(name)
+            );
+        }
+        // Key rotation's previous or next key is a credential; so is a header value.
+        for name in [
+            &b"page_access_token = "[..],
+            &b"next = "[..],
+            &b"token_next = "[..],
+            &b"prevKey = "[..],
+            &b"next_key = "[..],
+            &b"auth_header = "[..],
+        ] {
+            assert!(
+                !names_public_value(name),
+                "{}",
+                String::from_utf8_lossy(name)
+            );
+        }
+    }
+
+    #[test]
+    fn dates_public_keys_and_code_shapes_are_not_values() {
         assert!(is_timestamp(b"2016-09-24T16:18:07Z"));
         assert!(is_timestamp(b"2016-09-24"));
         assert!(!is_timestamp(b"2016-09-24x7Hq"));
@@ -1394,20 +1423,38 @@ mod tests {
         assert!(is_non_literal(b"open_sesame", b"'\n", true));
         let typed = br#""AWS::KMS::Key": "2b447c471bc70388""#;
         assert!(is_code_context(typed, 11, &(18..34)));
-        assert!(is_word_identifier(b"SamplingRuleRecords"));
-        assert!(is_word_identifier(b"NextVersionIdMarker"));
-        assert!(is_word_identifier(b"Search_ResultMarker"));
-        // Without a hump, random words are too likely (`myt_babraz`).
-        assert!(!is_word_identifier(b"linecomment_end"));
-        // Random letters (CredData's obfuscated values) hold consonant runs.
-        assert!(!is_word_identifier(b"VozkqqWcexxxle"));
-        assert!(!is_word_identifier(b"ryoov_tjkbzwgf"));
-        assert!(!is_word_identifier(b"Sampling2RuleRecords"));
-        assert!(!is_word_identifier(b"sampling"));
-        assert!(!is_word_identifier(b"qyOIhJiM"));
-        let text = br#"x = "value""#;
-        assert!(is_delimited_literal(text, &(5..10)));
-        assert!(!is_delimited_literal(text, &(5..9)));
+    }
+
+    #[test]
+    fn word_identifiers_are_names_random_letters_are_not() {
+        for value in [
+            &b"SamplingRuleRecords"[..],
+            &b"NextVersionIdMarker"[..],
+            &b"Search_ResultMarker"[..],
+        ] {
+            assert!(
+                is_word_identifier(value),
+                "{}",
+                String::from_utf8_lossy(value)
+            );
+        }
+        // No hump (`myt_babraz`, a true URL password, would pass otherwise), random
+        // letters (CredData's obfuscated values hold consonant runs), digits, one word,
+        // tiny humps of random mixed case.
+        for value in [
+            &b"linecomment_end"[..],
+            &b"VozkqqWcexxxle"[..],
+            &b"ryoov_tjkbzwgf"[..],
+            &b"Sampling2RuleRecords"[..],
+            &b"sampling"[..],
+            &b"qyOIhJiM"[..],
+        ] {
+            assert!(
+                !is_word_identifier(value),
+                "{}",
+                String::from_utf8_lossy(value)
+            );
+        }
     }
 
     #[test]
