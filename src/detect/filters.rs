@@ -515,7 +515,20 @@ pub fn is_identifier_shaped(value: &[u8]) -> bool {
     let humped = has_hump(value);
     let separated = value.iter().any(|b| matches!(b, b'_' | b'-'));
     let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
-    (humped || separated) && digits * 4 <= value.len()
+    // Words of a name have vowels (`Device`, `Category`, `v2` is one short
+    // exception); random mixed case splits into vowel-less bits (`Hq2`, `Zk`).
+    let (mut words, mut voiceless) = (0, 0);
+    for word in identifier_words(value) {
+        words += 1;
+        let vowel = word.iter().any(|b| {
+            matches!(
+                b.to_ascii_lowercase(),
+                b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+            )
+        });
+        voiceless += usize::from(!vowel && word.len() > 2);
+    }
+    (humped || separated) && digits * 4 <= value.len() && voiceless * 4 <= words
 }
 
 /// Base64 openings of DER-encoded public keys (SubjectPublicKeyInfo): EC
@@ -1423,6 +1436,25 @@ mod tests {
         assert!(is_non_literal(b"open_sesame", b"'\n", true));
         let typed = br#""AWS::KMS::Key": "2b447c471bc70388""#;
         assert!(is_code_context(typed, 11, &(18..34)));
+    }
+
+    #[test]
+    fn identifier_shapes() {
+        for value in [
+            &b"PasswordInput"[..],
+            b"user_profile_v2",
+            b"DEVPKEY_Device_Category",
+            b"_EllipticCurvePrivateKey",
+        ] {
+            assert!(
+                is_identifier_shaped(value),
+                "{}",
+                String::from_utf8_lossy(value)
+            );
+        }
+        // Random mixed case has humps too, but its bits have no vowels.
+        let token = ["b7Hq2Z", "kP9xWm", "4TnV8c", "Ry3LsD"].concat();
+        assert!(!is_identifier_shaped(token.as_bytes()));
     }
 
     #[test]
