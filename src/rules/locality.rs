@@ -302,6 +302,7 @@ mod tests {
             "db.sql-identified-by",
             "db.sql-set-password",
             "mysql.go-dsn-password",
+            "generic.expansion-default",
         ];
         let whole_blob: Vec<&str> = frequent
             .iter()
