@@ -362,6 +362,22 @@ const NON_SECRET_VALUES: &[&str] = &[
     "iota",
     "static",
     "readonly",
+    // Authentication scheme and SASL mechanism names (`auth: basic`,
+    // `AUTH=CRAM-MD5`): how to authenticate, not a credential.
+    "anonymous",
+    "basic",
+    "bearer",
+    "digest",
+    "negotiate",
+    "ntlm",
+    "kerberos",
+    "gssapi",
+    "cram-md5",
+    "digest-md5",
+    "scram-sha-1",
+    "scram-sha-256",
+    "xoauth2",
+    "oauthbearer",
     // Prose about a flag (`the --token parameter`, `--password options`).
     "option",
     "options",
@@ -1434,6 +1450,7 @@ mod tests {
         assert!(!is_public_key_der(b"MC4CAQAwBQYDK2VwBCIEIGz"));
         assert!(is_non_literal(b"Resolver-", b">g", false));
         assert!(is_non_literal(b"open_sesame", b"'\n", true));
+        assert!(is_non_literal(b"CRAM-MD5", b"'\n", true));
         let typed = br#""AWS::KMS::Key": "2b447c471bc70388""#;
         assert!(is_code_context(typed, 11, &(18..34)));
     }
