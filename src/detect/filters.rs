@@ -422,14 +422,10 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     let trimmed_lower = trimmed.to_ascii_lowercase();
     let stem = trim_end(&trimmed_lower, b"0123456789");
     // Also with `_`/`-` left out: `open_sesame`, `test-pass`.
-    let joined: Vec<u8> = stem
-        .iter()
-        .copied()
-        .filter(|b| !matches!(b, b'_' | b'-'))
-        .collect();
+    let joined = || stem.iter().filter(|b| !matches!(b, b'_' | b'-'));
     if NON_SECRET_VALUES
         .iter()
-        .any(|w| trimmed_lower == w.as_bytes() || stem == w.as_bytes() || joined == w.as_bytes())
+        .any(|w| trimmed_lower == w.as_bytes() || stem == w.as_bytes() || joined().eq(w.as_bytes()))
     {
         return true;
     }
@@ -936,56 +932,43 @@ fn names_public_value(key: &[u8]) -> bool {
         || [&b"_id"[..], b"-id", b".id", b"Id", b"ID", b"_ID"]
             .iter()
             .any(|end| identifier.ends_with(end))
-        || names_derived_value(identifier)
-        || names_structural_value(identifier)
-        || names_metadata(identifier)
+        || names_no_secret_by_its_words(identifier)
 }
 
-/// A name of a property of a credential rather than the credential: when it
-/// was last used, how long it is, where it is kept, what it starts with
-/// (`PasswordLastUsed`, `token_type`, `SESSION_TOKEN_PREFIX`, `password_file`).
-fn names_metadata(identifier: &[u8]) -> bool {
-    const PROPERTY_WORDS: &[&str] = &[
-        "used",
-        "length",
-        "len",
-        "policy",
-        "expiry",
-        "expires",
-        "expiration",
-        "age",
-        "changed",
-        "required",
-        "enabled",
-        "strength",
-        "hint",
-        "prompt",
-        "type",
-        "regex",
-        "pattern",
-        "count",
-        "attempts",
-        "date",
-        "time",
-        "timestamp",
-        "prefix",
-        "suffix",
-        "file",
-        "path",
-        "env",
-        "format",
-    ];
-    let mut words = 0;
-    let mut last: &[u8] = &[];
-    for word in identifier_words(identifier) {
-        words += 1;
-        last = word;
-    }
-    words >= 2
-        && PROPERTY_WORDS
-            .iter()
-            .any(|w| last.eq_ignore_ascii_case(w.as_bytes()))
-}
+/// Last words that make a name one of a property of a credential rather than
+/// the credential: when it was last used, how long it is, where it is kept,
+/// what it starts with (`PasswordLastUsed`, `token_type`,
+/// `SESSION_TOKEN_PREFIX`, `password_file`).
+const PROPERTY_WORDS: &[&str] = &[
+    "used",
+    "length",
+    "len",
+    "policy",
+    "expiry",
+    "expires",
+    "expiration",
+    "age",
+    "changed",
+    "required",
+    "enabled",
+    "strength",
+    "hint",
+    "prompt",
+    "type",
+    "regex",
+    "pattern",
+    "count",
+    "attempts",
+    "date",
+    "time",
+    "timestamp",
+    "prefix",
+    "suffix",
+    "file",
+    "path",
+    "env",
+    "format",
+];
 
 /// Words that, before a final `token`, make it a protocol's bookkeeping
 /// value rather than a credential: pagination cursors (`NextToken`,
@@ -1037,24 +1020,37 @@ const KEY_QUALIFIERS: &[&str] = &[
     "idempotency",
 ];
 
-/// A name whose last word is `token` after a word of [`TOKEN_QUALIFIERS`]
-/// (`NextToken`, `nextForwardToken`) or `key` after one of
-/// [`KEY_QUALIFIERS`] (`result_key`).
-fn names_structural_value(identifier: &[u8]) -> bool {
-    let is = |word: &[u8], names: &[&str]| {
-        names
-            .iter()
-            .any(|n| word.eq_ignore_ascii_case(n.as_bytes()))
-    };
-    let (mut token_qualified, mut key_qualified) = (false, false);
+/// True when `word` is one of `names`, ignoring ASCII case.
+fn is_one_of(word: &[u8], names: &[&str]) -> bool {
+    names
+        .iter()
+        .any(|n| word.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+/// A name that its words show is not a secret's, read in one pass:
+/// - a value derived from a secret: last word `hash`, `checksum`, `digest` or
+///   `fingerprint` (`password_hash`, `token-checksum`), or any word
+///   `encrypted`, `hashed`, `enc`, `crypted` (`encrypted_key`, `hashedPassword`);
+/// - bookkeeping: last word `token` after a word of [`TOKEN_QUALIFIERS`]
+///   (`NextToken`, `nextForwardToken`) or `key` after one of
+///   [`KEY_QUALIFIERS`] (`result_key`);
+/// - a property: two or more words, the last one of [`PROPERTY_WORDS`].
+fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
+    let (mut words, mut token_qualified, mut key_qualified) = (0, false, false);
     let mut last: &[u8] = &[];
     for word in identifier_words(identifier) {
-        token_qualified |= is(last, TOKEN_QUALIFIERS);
-        key_qualified |= is(last, KEY_QUALIFIERS);
+        if is_one_of(word, &["encrypted", "hashed", "enc", "crypted"]) {
+            return true;
+        }
+        token_qualified |= is_one_of(last, TOKEN_QUALIFIERS);
+        key_qualified |= is_one_of(last, KEY_QUALIFIERS);
+        words += 1;
         last = word;
     }
-    (token_qualified && is(last, &["token", "tokens"]))
-        || (key_qualified && is(last, &["key", "keys"]))
+    is_one_of(last, &["hash", "checksum", "digest", "fingerprint"])
+        || (token_qualified && is_one_of(last, &["token", "tokens"]))
+        || (key_qualified && is_one_of(last, &["key", "keys"]))
+        || (words >= 2 && is_one_of(last, PROPERTY_WORDS))
 }
 
 /// True for a value that is a program name made of pronounceable words
@@ -1098,25 +1094,6 @@ pub fn is_word_identifier(value: &[u8]) -> bool {
     // Random mixed case splits into many tiny "words" (`qyOIhJiM`); names
     // split into real ones (`Id` may be one of them).
     words >= 2 && short <= 1 && value.len() >= 4 * words && humped
-}
-
-/// A name whose value is derived from a secret, not the secret: a hash,
-/// checksum, digest or fingerprint (`password_hash`, `token-checksum`) or a
-/// ciphertext (`encrypted_key`, `hashedPassword`).
-fn names_derived_value(identifier: &[u8]) -> bool {
-    let is = |word: &[u8], names: &[&str]| {
-        names
-            .iter()
-            .any(|n| word.eq_ignore_ascii_case(n.as_bytes()))
-    };
-    let mut last: &[u8] = &[];
-    for word in identifier_words(identifier) {
-        if is(word, &["encrypted", "hashed", "enc", "crypted"]) {
-            return true;
-        }
-        last = word;
-    }
-    is(last, &["hash", "checksum", "digest", "fingerprint"])
 }
 
 /// The words of an identifier, as written: split at every byte that is not

@@ -377,7 +377,7 @@ fn accept(
         || (rule.scored() && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words.
         || (rule.scored()
-            && !rule.spec.id.contains("password")
+            && !score::is_password_rule(&rule.spec.id)
             && filters::is_word_identifier(value))
         // Last: it lowercases the rest of the line, the other checks only look.
         || (rule.spec.generic && filters::is_translated_label(rest_of_line(bytes, &secret)))

@@ -184,6 +184,12 @@ pub fn features(candidate: &Candidate<'_>) -> Features {
     f
 }
 
+/// True for the generic rules of the password group (`generic.password`,
+/// `generic.cli-password-flag`...): values people choose, often of words.
+pub(crate) fn is_password_rule(id: &str) -> bool {
+    group_of(id) == 0
+}
+
 /// Feature groups of the generic rules, by their ids.
 fn group_of(id: &str) -> usize {
     // Rule ids are dotted lowercase (checked when rules load).
