@@ -1376,37 +1376,40 @@ mod tests {
         assert!(!is_delimited_literal(text, &(5..9)));
     }
 
+    /// Asserts `check(value) == expected` for every value, naming the one that fails.
+    fn expect_each(check: fn(&[u8]) -> bool, expected: bool, values: &[&[u8]]) {
+        for value in values {
+            assert_eq!(check(value), expected, "{}", String::from_utf8_lossy(value));
+        }
+    }
+
     #[test]
     fn bookkeeping_and_property_names_are_not_secret_names() {
-        for name in [
-            &b"NextToken\": "[..],
-            &b"nextForwardToken\": "[..],
-            &b"result_key\": "[..],
-            &b"LockToken: "[..],
-            &b"PasswordLastUsed\": "[..],
-            &b"SESSION_TOKEN_PREFIX = "[..],
-        ] {
-            assert!(
-                names_public_value(name),
-                "{}",
-                String::from_utf8_lossy(name)
-            );
-        }
+        expect_each(
+            names_public_value,
+            true,
+            &[
+                b"NextToken\": ",
+                b"nextForwardToken\": ",
+                b"result_key\": ",
+                b"LockToken: ",
+                b"PasswordLastUsed\": ",
+                b"SESSION_TOKEN_PREFIX = ",
+            ],
+        );
         // Key rotation's previous or next key is a credential; so is a header value.
-        for name in [
-            &b"page_access_token = "[..],
-            &b"next = "[..],
-            &b"token_next = "[..],
-            &b"prevKey = "[..],
-            &b"next_key = "[..],
-            &b"auth_header = "[..],
-        ] {
-            assert!(
-                !names_public_value(name),
-                "{}",
-                String::from_utf8_lossy(name)
-            );
-        }
+        expect_each(
+            names_public_value,
+            false,
+            &[
+                b"page_access_token = ",
+                b"next = ",
+                b"token_next = ",
+                b"prevKey = ",
+                b"next_key = ",
+                b"auth_header = ",
+            ],
+        );
     }
 
     #[test]
@@ -1434,18 +1437,16 @@ mod tests {
 
     #[test]
     fn identifier_shapes() {
-        for value in [
-            &b"PasswordInput"[..],
-            b"user_profile_v2",
-            b"DEVPKEY_Device_Category",
-            b"_EllipticCurvePrivateKey",
-        ] {
-            assert!(
-                is_identifier_shaped(value),
-                "{}",
-                String::from_utf8_lossy(value)
-            );
-        }
+        expect_each(
+            is_identifier_shaped,
+            true,
+            &[
+                b"PasswordInput",
+                b"user_profile_v2",
+                b"DEVPKEY_Device_Category",
+                b"_EllipticCurvePrivateKey",
+            ],
+        );
         // Random mixed case has humps too, but its bits have no vowels.
         let token = ["b7Hq2Z", "kP9xWm", "4TnV8c", "Ry3LsD"].concat();
         assert!(!is_identifier_shaped(token.as_bytes()));
@@ -1453,34 +1454,30 @@ mod tests {
 
     #[test]
     fn word_identifiers_are_names_random_letters_are_not() {
-        for value in [
-            &b"SamplingRuleRecords"[..],
-            &b"NextVersionIdMarker"[..],
-            &b"Search_ResultMarker"[..],
-        ] {
-            assert!(
-                is_word_identifier(value),
-                "{}",
-                String::from_utf8_lossy(value)
-            );
-        }
+        expect_each(
+            is_word_identifier,
+            true,
+            &[
+                b"SamplingRuleRecords",
+                b"NextVersionIdMarker",
+                b"Search_ResultMarker",
+            ],
+        );
         // No hump (`myt_babraz`, a true URL password, would pass otherwise), random
         // letters (CredData's obfuscated values hold consonant runs), digits, one word,
         // tiny humps of random mixed case.
-        for value in [
-            &b"linecomment_end"[..],
-            &b"VozkqqWcexxxle"[..],
-            &b"ryoov_tjkbzwgf"[..],
-            &b"Sampling2RuleRecords"[..],
-            &b"sampling"[..],
-            &b"qyOIhJiM"[..],
-        ] {
-            assert!(
-                !is_word_identifier(value),
-                "{}",
-                String::from_utf8_lossy(value)
-            );
-        }
+        expect_each(
+            is_word_identifier,
+            false,
+            &[
+                b"linecomment_end",
+                b"VozkqqWcexxxle",
+                b"ryoov_tjkbzwgf",
+                b"Sampling2RuleRecords",
+                b"sampling",
+                b"qyOIhJiM",
+            ],
+        );
     }
 
     #[test]

@@ -167,22 +167,13 @@ impl<'r> Collector<'r> {
         let mut observations: Vec<Finding> = Vec::new();
         for ((rule, _), mut finding) in self.findings {
             let scored = rules.get(rule).is_some_and(crate::rules::Rule::scored);
+            let only_in = |kind: fn(&str) -> bool| finding.locations.iter().all(|l| kind(&l.path));
             // Type declarations hold no values: a catch-all match there is a
             // type annotation (`password: Incomplete` in a `.pyi` stub).
-            if scored
-                && finding
-                    .locations
-                    .iter()
-                    .all(|l| is_type_declaration_path(&l.path))
-            {
+            if scored && only_in(is_type_declaration_path) {
                 continue;
             }
-            if scored
-                && finding
-                    .locations
-                    .iter()
-                    .all(|l| is_test_or_doc_path(&l.path))
-            {
+            if scored && only_in(is_test_or_doc_path) {
                 finding.confidence = finding.confidence.lowered();
             }
             finding.locations.sort();
