@@ -282,7 +282,9 @@ fn encrypted_pkcs8(der: &[u8], evidence: &mut Evidence) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::testkeys::{Workdir, cut, examine_with, indented, json_escaped};
+    use crate::validate::testkeys::{
+        Workdir, code_literals, cut, examine_with, indented, json_escaped,
+    };
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD;
     /// The pass phrase of the test keys, split so the source holds no
@@ -333,6 +335,11 @@ mod tests {
                 Some(&hash)
             );
             assert_eq!(key(&indented(&pem)).public_key_sha256.as_ref(), Some(&hash));
+            // The same key written as string literals joined in code.
+            for (quote, join) in [('"', " +"), ('"', ","), ('\'', " +"), ('"', "")] {
+                let code = code_literals(&pem, quote, join);
+                assert_eq!(key(&code).public_key_sha256.as_ref(), Some(&hash), "{code}");
+            }
             assert_eq!(
                 key(&STANDARD.encode(&pem)).public_key_sha256.as_ref(),
                 Some(&hash)

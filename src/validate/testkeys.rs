@@ -76,6 +76,17 @@ pub(crate) fn indented(text: &str) -> String {
     text.lines().map(|l| format!("    {l}\n")).collect()
 }
 
+/// `text` as string literals joined in code, one line of `text` per literal,
+/// each ending in an escaped newline and followed by `join` (` +` for Java,
+/// Kotlin or JS, `,` for a Python list, nothing for adjacent C literals).
+pub(crate) fn code_literals(text: &str, quote: char, join: &str) -> String {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| format!("    {quote}{l}\\n{quote}"))
+        .collect();
+    format!("key = (\n{}\n)\n", lines.join(&format!("{join}\n")))
+}
+
 /// A string cut to `len` bytes (ASCII input).
 pub(crate) fn cut(text: &str, len: usize) -> String {
     text.chars().take(len).collect()

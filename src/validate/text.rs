@@ -143,8 +143,21 @@ pub(crate) fn find_pem(text: &str, wanted: impl Fn(&str) -> bool) -> Option<PemB
     None
 }
 
+/// The text inside the quotes of a body written as string literals joined in
+/// code (`"MIIE…\n" +` in Java, Kotlin or JS, a Python list of lines,
+/// adjacent C literals): the body starts inside the literal its BEGIN line opened, so
+/// every other piece between quotes is code. A body without quotes is
+/// returned as it is.
+fn literal_contents(body: &str) -> Cow<'_, str> {
+    match body.chars().find(|c| matches!(c, '"' | '\'')) {
+        Some(quote) => Cow::Owned(body.split(quote).step_by(2).collect::<Vec<_>>().join("\n")),
+        None => Cow::Borrowed(body),
+    }
+}
+
 /// Splits a PEM body into RFC 1421 headers and base64, and decodes it.
 fn parse_body(label: &str, body: &str, complete: bool) -> PemBlock {
+    let body = literal_contents(body);
     let mut headers = Vec::new();
     let mut b64 = String::new();
     let mut tokens = body.split_ascii_whitespace().peekable();
