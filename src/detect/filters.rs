@@ -416,6 +416,14 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if matches!(value.first(), Some(b'$' | b'%' | b'@' | b':')) || CODE.is_match(value) {
         return true;
     }
+    // A reference to where the secret is kept (`--passphrase file://pass.txt`,
+    // OpenSSL's `-pass env:VAR`), not the secret.
+    if [&b"file:"[..], b"fileb:", b"env:"]
+        .iter()
+        .any(|prefix| value.starts_with(prefix))
+    {
+        return true;
+    }
     // Trailing punctuation of code or markup (`string!`, `production:`, `postgres/`).
     let trimmed = trim_end(value, b"!?:;/.");
     // Compared without trailing digits too: `password1`, `letmein123`, `pwd1`.
@@ -1288,6 +1296,12 @@ mod tests {
             assert!(is_non_literal(code.as_bytes(), b"", false), "{code}");
         }
         assert!(is_non_literal(b"xor_bytes", b"(", false));
+        assert!(is_non_literal(
+            b"file://path-to-passphrase-file",
+            b"",
+            false
+        ));
+        assert!(is_non_literal(b"env:ENC_PASS", b"", false));
         assert!(is_non_literal(
             b"/en/enterprise-server@3.0/auth",
             b"\"",
