@@ -293,6 +293,8 @@ const NON_SECRET_VALUES: &[&str] = &[
     "value",
     "hidden",
     "unset",
+    "notset",
+    "notconfigured",
     "n/a",
     // Metasyntactic names and the textbook sample passwords of documentation.
     "foo",
@@ -1312,6 +1314,7 @@ mod tests {
         assert!(is_non_literal(b"newpass", b"\"", true));
         assert!(is_non_literal(b"my-secret-token2", b"\"", true));
         assert!(is_non_literal(b"whatever", b"'", true));
+        assert!(is_non_literal(b"not-set", b"\"", true));
         assert!(!is_non_literal(b"wuj_blzmje", b"'", true));
         assert!(!is_non_literal(b"passkwrdq", b"'", true));
         assert!(is_non_literal(b"abc123", b"'", true));

@@ -677,6 +677,25 @@ mod tests {
     }
 
     #[test]
+    fn an_unscored_generic_rule_keeps_its_confidence_after_the_value_filter() {
+        let text = "[[rule]]\nid = \"generic.t-define\"\nname = \"d\"\nprovider = \"generic\"\n\
+                    identity = \"generic.secret\"\ngeneric = true\nscored = false\nconfidence = \"high\"\n\
+                    keywords = [\"define\"]\npattern = '''define \\w+ \"(?P<secret>[^\"]+)\"'''\n";
+        let rules = rule_set(text);
+        assert!(!rules.rules()[0].scored());
+        let blob = b"define DB_PW \"Zq9v2LmT7kWx\"\ndefine KIND \"string\"\n";
+        let mut detector = Detector::new(&rules);
+        let mut out = Vec::new();
+        detector.scan(blob, &mut out);
+        let found: Vec<(&[u8], Confidence)> = out
+            .iter()
+            .map(|m| (&blob[m.secret.clone()], m.confidence))
+            .collect();
+        // The code word is dropped by the value filter; the literal keeps `high`.
+        assert_eq!(found, [(&b"Zq9v2LmT7kWx"[..], Confidence::High)]);
+    }
+
+    #[test]
     fn rules_searched_by_line_find_what_a_whole_blob_search_finds() {
         let text = r#"
 [[rule]]

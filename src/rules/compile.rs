@@ -115,9 +115,10 @@ pub(crate) fn regex_error_message(err: &regex::Error) -> String {
 impl Rule {
     /// Whether the generic scorer judges this rule's matches: the catch-all
     /// rules of provider `generic` (assignments, URLs with credentials), not
-    /// generic rules of a known file format such as `.npmrc`.
+    /// generic rules of a known file format such as `.npmrc`, nor those that
+    /// declare `scored = false` (a precise context).
     pub fn scored(&self) -> bool {
-        self.spec.generic && self.spec.provider == "generic"
+        self.spec.generic && self.spec.provider == "generic" && self.spec.scored
     }
 
     fn new(spec: RuleSpec, origin: &str) -> Self {

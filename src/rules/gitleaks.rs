@@ -240,6 +240,7 @@ fn translate_rule(rule: &RawRule, at: &str, notes: &mut Vec<String>) -> Option<R
         confidence: Confidence::Medium,
         severity: severity(&rule.tags),
         generic: false,
+        scored: true,
         stopwords: Vec::new(),
         inventory_only: false,
         decodes_to: None,

@@ -40,6 +40,11 @@ pub struct RuleSpec {
     /// Catch-all rule: loses to specific rules on the same bytes; stricter value filter.
     #[serde(default)]
     pub generic: bool,
+    /// For a generic rule of provider `generic`: judged by the generic scorer
+    /// (the default). `false` marks a precise context (`#define DB_PASSWORD
+    /// "…"`) whose matches keep their declared confidence.
+    #[serde(default = "scored_by_default")]
+    pub scored: bool,
     /// Secrets containing one of these (case-insensitive) are dropped.
     #[serde(default)]
     pub stopwords: Vec<String>,
@@ -169,4 +174,9 @@ pub enum DecodesTo {
     /// Base64 of a printable `user:password` pair (HTTP Basic authentication).
     #[serde(rename = "basic-auth")]
     BasicAuth,
+}
+
+/// Generic rules of provider `generic` are scored unless they say otherwise.
+fn scored_by_default() -> bool {
+    true
 }
