@@ -259,6 +259,49 @@ fn openssl(dir: &Path, args: &[&str]) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// A private key written as string literals joined in code (`"…\\n" +`
+/// lines, a Python list of lines) is found, parsed and filed under the same
+/// identity as the PEM file it was copied from.
+#[test]
+fn a_private_key_in_code_literals_is_the_identity_of_its_pem_file() {
+    let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let pem = pair.serialize_pem();
+    let literals = |quote: &str, join: &str| -> String {
+        pem.lines()
+            .map(|l| format!("    {quote}{l}\\n{quote}"))
+            .collect::<Vec<_>>()
+            .join(join)
+    };
+    let tree = Tree::new();
+    tree.write("keys/service.pem", &pem);
+    tree.write(
+        "src/Keys.kt",
+        format!("const val KEY: String = (\n{}\n)\n", literals("\"", " +\n")),
+    );
+    tree.write(
+        "tests/keys.py",
+        format!("KEY = \"\".join([\n{}\n])\n", literals("'", ",\n")),
+    );
+    let found = identities(tree.path(), &["."], NOW);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let key = &found[0];
+    assert_eq!(key["kind"], "tls-private-key", "{key:#}");
+    let mut paths: Vec<String> = key["locations"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|l| l["path"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    paths.sort();
+    assert_eq!(
+        paths,
+        ["keys/service.pem", "src/Keys.kt", "tests/keys.py"],
+        "{key:#}"
+    );
+}
+
 #[test]
 fn private_key_and_its_certificate_are_one_identity() {
     let tree = Tree::new();
