@@ -259,7 +259,7 @@ fn openssl(dir: &Path, args: &[&str]) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// A private key written as string literals joined in code (`"…\\n" +`
+/// A private key written as string literals joined in code (`"…\n" +`
 /// lines, a Python list of lines) is found, parsed and filed under the same
 /// identity as the PEM file it was copied from.
 #[test]
