@@ -143,24 +143,22 @@ pub(crate) fn find_pem(text: &str, wanted: impl Fn(&str) -> bool) -> Option<PemB
     None
 }
 
-/// The text inside the quotes of a body written as string literals joined in
-/// code (`"MIIE…\n" +` in Java, Kotlin or JS, a Python list of lines,
-/// adjacent C literals): the body starts inside the literal its BEGIN line opened, so
-/// every other piece between quotes is code. A body without quotes is
-/// returned as it is.
-fn literal_contents(body: &str) -> Cow<'_, str> {
-    match body.chars().find(|c| matches!(c, '"' | '\'')) {
-        Some(quote) => Cow::Owned(body.split(quote).step_by(2).collect::<Vec<_>>().join("\n")),
-        None => Cow::Borrowed(body),
-    }
+/// The pieces of a PEM body that hold its text. A body written as string
+/// literals joined in code (`"MIIE…\n" +` in Java, Kotlin or JS, a Python
+/// list of lines, adjacent C literals) starts inside the literal its BEGIN
+/// line opened, so every other piece between its quotes is code; a body
+/// without quotes is one piece.
+fn literal_pieces(body: &str) -> impl Iterator<Item = &str> {
+    let quote = body.chars().find(|c| matches!(c, '"' | '\''));
+    let step = if quote.is_some() { 2 } else { 1 };
+    body.split(move |c| Some(c) == quote).step_by(step)
 }
 
 /// Splits a PEM body into RFC 1421 headers and base64, and decodes it.
 fn parse_body(label: &str, body: &str, complete: bool) -> PemBlock {
-    let body = literal_contents(body);
     let mut headers = Vec::new();
     let mut b64 = String::new();
-    let mut tokens = body.split_ascii_whitespace().peekable();
+    let mut tokens = literal_pieces(body).flat_map(str::split_ascii_whitespace);
     while let Some(token) = tokens.next() {
         if let Some((name, value)) = token.split_once(':') {
             let value = if value.is_empty() {
