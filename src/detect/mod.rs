@@ -12,6 +12,7 @@
 
 pub mod entropy;
 pub mod filters;
+pub mod quoted;
 pub mod score;
 
 use std::ops::Range;
@@ -298,10 +299,15 @@ fn run_rule(
         let Some((s, e)) = locations.get(group) else {
             continue;
         };
+        let secret = if rule.spec.quoted_values {
+            quoted::whole_literal(bytes, s..e)
+        } else {
+            s..e
+        };
         let candidate = Candidate {
             rule_index,
             key_start: whole.start(),
-            secret: s..e,
+            secret,
         };
         if let Some(mut found) = accept(rule, bytes, candidate, explained.as_deref_mut()) {
             add_captured_parts(regex, locations, group, &mut found.parts);
@@ -361,6 +367,12 @@ fn accept(
         return None;
     }
     let entropy = entropy::shannon(value);
+    let delimited = filters::is_delimited_literal(bytes, &secret);
+    // A whole quoted literal shaped like a generated password is judged by its
+    // shape: the scorer, trained on few such values, reads its symbols and
+    // dots as code.
+    let scored =
+        rule.scored() && !(rule.spec.quoted_values && delimited && quoted::looks_generated(value));
     if entropy < rule.spec.min_entropy
         || filters::is_placeholder(value)
         || filters::has_stopword(value, &rule.stopwords)
@@ -372,11 +384,11 @@ fn accept(
             && filters::is_non_literal(
                 value,
                 &bytes[secret.end..bytes.len().min(secret.end + 2)],
-                filters::is_delimited_literal(bytes, &secret),
+                delimited,
             ))
-        || (rule.scored() && filters::is_code_context(bytes, key_start, &secret))
+        || (scored && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words.
-        || (rule.scored()
+        || (scored
             && !score::is_password_rule(&rule.spec.id)
             && filters::is_word_identifier(value))
         // Last: it lowercases the rest of the line, the other checks only look.
@@ -385,7 +397,7 @@ fn accept(
         return None;
     }
     let mut confidence = rule.spec.confidence;
-    if rule.scored() {
+    if scored {
         let scored = score::Candidate {
             rule_id: &rule.spec.id,
             bytes,

@@ -241,6 +241,7 @@ fn translate_rule(rule: &RawRule, at: &str, notes: &mut Vec<String>) -> Option<R
         severity: severity(&rule.tags),
         generic: false,
         scored: true,
+        quoted_values: false,
         stopwords: Vec::new(),
         inventory_only: false,
         decodes_to: None,

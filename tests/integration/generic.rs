@@ -167,3 +167,28 @@ fn keyhound_own_source_is_clean() {
     let run = Tree::new().run(&["scan", src, "-q"]);
     run.expect_code(crate::common::EXIT_CLEAN);
 }
+
+#[test]
+fn a_generated_password_with_symbols_is_reported_whole() {
+    let tree = Tree::new();
+    // Like a password manager's, with brackets and semicolons; assembled at run
+    // time so this source holds no credential-shaped literal.
+    let value = ["u>b(ih", "eyE;d7", "P4]x"].concat();
+    tree.write("config.py", &format!("db_password = \"{value}\"\n"));
+    tree.write("settings.json", &format!("{{\"password\": \"{value}\"}}\n"));
+    tree.write("app.php", &format!("$db_pass = '{value}';\n"));
+    // A crypt(3) hash and a SOPS-encrypted value are not plaintext passwords.
+    let hash = ["$2b$12$", "Qz3vLxT1bR8", "cWm4nPq7kUeYh2"].concat();
+    tree.write("hash.py", &format!("password = \"{hash}\"\n"));
+    tree.write(
+        "secret.enc.yaml",
+        "password: \"ENC[AES256_GCM,data:O+5l4g==,iv:c/dS4BCB,type:str]\"\n",
+    );
+    let run = tree.run(&["scan", ".", "-f", "json", "--show-secrets"]);
+    run.expect_code(EXIT_FINDINGS);
+    let report = run.json();
+    let all = report["findings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(all.len(), 1, "one password, three locations: {all:#?}");
+    assert_eq!(all[0]["secret"], value.as_str());
+    assert_eq!(all[0]["locations"].as_array().map(Vec::len), Some(3));
+}
