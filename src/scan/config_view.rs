@@ -108,10 +108,21 @@ impl View {
             let Some(secret) = self.place_secret(bytes, value, &found.secret) else {
                 continue;
             };
-            if out[..raw]
+            let overlapping = out[..raw]
                 .iter()
-                .any(|m| m.secret.start < secret.end && secret.start < m.secret.end)
-            {
+                .position(|m| m.secret.start < secret.end && secret.start < m.secret.end);
+            if let Some(at) = overlapping {
+                // The raw scan stopped inside the value (`a(b;c` read up to
+                // `(`): the whole value the view read replaces that prefix.
+                let prefix = &mut out[at];
+                if prefix.rule == found.rule
+                    && prefix.secret.start == secret.start
+                    && prefix.secret.end < secret.end
+                {
+                    prefix.secret = secret;
+                    prefix.confidence = prefix.confidence.max(found.confidence);
+                    prefix.entropy = found.entropy;
+                }
                 continue;
             }
             if out[raw..]

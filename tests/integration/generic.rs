@@ -174,12 +174,15 @@ fn a_generated_password_with_symbols_is_reported_whole() {
     // Like a password manager's, with brackets and semicolons; assembled at run
     // time so this source holds no credential-shaped literal.
     let value = ["u>b(ih", "eyE;d7", "P4]x"].concat();
-    tree.write("config.py", &format!("db_password = \"{value}\"\n"));
-    tree.write("settings.json", &format!("{{\"password\": \"{value}\"}}\n"));
-    tree.write("app.php", &format!("$db_pass = '{value}';\n"));
+    tree.write("config.py", format!("db_password = \"{value}\"\n"));
+    tree.write("settings.json", format!("{{\"password\": \"{value}\"}}\n"));
+    tree.write("app.php", format!("$db_pass = '{value}';\n"));
+    // Settings files hold the value to the end of the line, unquoted.
+    tree.write("app.properties", format!("db.password={value}\n"));
+    tree.write(".env.production", format!("DB_PASSWORD={value}\n"));
     // A crypt(3) hash and a SOPS-encrypted value are not plaintext passwords.
     let hash = ["$2b$12$", "Qz3vLxT1bR8", "cWm4nPq7kUeYh2"].concat();
-    tree.write("hash.py", &format!("password = \"{hash}\"\n"));
+    tree.write("hash.py", format!("password = \"{hash}\"\n"));
     tree.write(
         "secret.enc.yaml",
         "password: \"ENC[AES256_GCM,data:O+5l4g==,iv:c/dS4BCB,type:str]\"\n",
@@ -188,7 +191,7 @@ fn a_generated_password_with_symbols_is_reported_whole() {
     run.expect_code(EXIT_FINDINGS);
     let report = run.json();
     let all = report["findings"].as_array().cloned().unwrap_or_default();
-    assert_eq!(all.len(), 1, "one password, three locations: {all:#?}");
+    assert_eq!(all.len(), 1, "one password, five locations: {all:#?}");
     assert_eq!(all[0]["secret"], value.as_str());
-    assert_eq!(all[0]["locations"].as_array().map(Vec::len), Some(3));
+    assert_eq!(all[0]["locations"].as_array().map(Vec::len), Some(5));
 }

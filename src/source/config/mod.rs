@@ -13,6 +13,7 @@
 
 mod json;
 mod keys;
+mod lines;
 mod notebook;
 mod tree;
 mod xml;
@@ -45,6 +46,9 @@ pub enum Format {
     Xml,
     /// Jupyter notebook (`.ipynb`): the cells' source code.
     Notebook,
+    /// One `key = value` per line: Java `.properties`, INI (`.ini`, `.cfg`),
+    /// dotenv (`.env`, `.env.production`).
+    Lines,
 }
 
 /// What a configuration file holds that is worth a second look.
@@ -80,6 +84,9 @@ pub enum ParseError {
 pub fn format_of(path: &str) -> Option<Format> {
     let name = path.rsplit(['/', '\\', '!']).next().unwrap_or(path);
     let extension = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    if name.starts_with(".env") && !name.ends_with(".example") && !name.ends_with(".sample") {
+        return Some(Format::Lines);
+    }
     // By extension first, without allocating: most files are not configuration.
     let format = [
         ("json", Format::Json),
@@ -97,6 +104,10 @@ pub fn format_of(path: &str) -> Option<Format> {
         ("targets", Format::Xml),
         ("pubxml", Format::Xml),
         ("ipynb", Format::Notebook),
+        ("properties", Format::Lines),
+        ("ini", Format::Lines),
+        ("cfg", Format::Lines),
+        ("env", Format::Lines),
     ]
     .into_iter()
     .find(|(known, _)| extension.eq_ignore_ascii_case(known))
@@ -124,6 +135,7 @@ pub fn entries(format: Format, text: &str) -> Result<Vec<Entry>, ParseError> {
         Format::Toml => toml_entries(text, &mut out)?,
         Format::Xml => xml::entries(text, &mut out)?,
         Format::Notebook => notebook::entries(text, &mut out)?,
+        Format::Lines => lines::entries(text, &mut out),
     }
     out.truncate(MAX_ENTRIES);
     Ok(out)
@@ -162,6 +174,13 @@ mod tests {
         assert_eq!(format_of("web.config"), Some(Format::Xml));
         assert_eq!(format_of("x.jar!META-INF/pom.xml"), Some(Format::Xml));
         assert_eq!(format_of("nb.ipynb"), Some(Format::Notebook));
+        assert_eq!(
+            format_of("src/main/resources/app.properties"),
+            Some(Format::Lines)
+        );
+        assert_eq!(format_of("setup.cfg"), Some(Format::Lines));
+        assert_eq!(format_of("deploy/.env.production"), Some(Format::Lines));
+        assert_eq!(format_of(".env.example"), None);
         assert_eq!(format_of("package-lock.json"), None);
         assert_eq!(format_of("Cargo.lock"), None);
         assert_eq!(format_of("pnpm-lock.yaml"), None);
