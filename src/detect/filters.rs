@@ -523,6 +523,26 @@ pub fn is_delimited_literal(bytes: &[u8], secret: &std::ops::Range<usize>) -> bo
     }
 }
 
+/// True when `secret` is the password of a quoted `"user:password"` pair
+/// (`curl -u "deploy:…"`): `:` before it, a quote after it, and the same quote
+/// right before the user name (one word, at most 64 bytes).
+pub fn is_quoted_pair_password(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let (Some(colon), Some(&quote)) = (secret.start.checked_sub(1), bytes.get(secret.end)) else {
+        return false;
+    };
+    if bytes[colon] != b':' || !is_quote(&quote) {
+        return false;
+    }
+    let user = &bytes[colon.saturating_sub(65)..colon];
+    match user
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace() || is_quote(b))
+    {
+        Some(at) => user[at] == quote && at + 1 < user.len(),
+        None => false,
+    }
+}
+
 /// True for a value shaped like a program identifier: camelCase, snake_case,
 /// kebab-case or UPPER_SNAKE letters (digits allowed after the first letter),
 /// with at least one hump or separator.
@@ -1396,6 +1416,12 @@ mod tests {
         let text = br#"x = "value""#;
         assert!(is_delimited_literal(text, &(5..10)));
         assert!(!is_delimited_literal(text, &(5..9)));
+        // The password of a quoted user:password pair, not of an unquoted one.
+        let text = br#"curl -u "deploy:a(b)c" x"#;
+        assert!(is_quoted_pair_password(text, &(16..21)));
+        assert!(!is_delimited_literal(text, &(16..21)));
+        let text = br#"curl -u deploy:a(b)c" x"#;
+        assert!(!is_quoted_pair_password(text, &(15..20)));
     }
 
     /// Asserts `check(value) == expected` for every value, naming the one that fails.

@@ -384,7 +384,9 @@ fn accept(
             && filters::is_non_literal(
                 value,
                 &bytes[secret.end..bytes.len().min(secret.end + 2)],
-                delimited,
+                delimited
+                    || (quoted::looks_generated(value)
+                        && filters::is_quoted_pair_password(bytes, &secret)),
             ))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words.
