@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::detect::{Detector, Match};
+use crate::detect::{Detector, Match, quoted};
 use crate::source::config::{self, Entry, Format};
 
 /// The synthesized text and where each of its lines came from.
@@ -57,31 +57,37 @@ pub fn build(path: Option<&str>, bytes: &[u8]) -> Option<View> {
         keys: Vec::new(),
     };
     for entry in entries {
-        match entry {
-            Entry::KeyValue { key, value } => {
-                if !config::is_secret_key(&key) || value.contains(['\n', '\r']) {
-                    continue;
-                }
-                let quote = if value.contains('"') { '\'' } else { '"' };
-                let key_start = view.text.len();
-                view.text.push_str(&key);
-                view.keys.push(key_start..view.text.len());
-                view.text.push_str(": ");
-                view.text.push(quote);
-                let start = view.text.len();
-                view.text.push_str(&value);
-                view.values.push(start..view.text.len());
-                view.text.push(quote);
-                view.text.push('\n');
+        let (key, value) = match entry {
+            Entry::KeyValue { key, value } => (key, value),
+            // Side by side in the raw text already: the view adds only what
+            // the raw scan cannot read whole, an unquoted generated password.
+            Entry::Setting { key, value } if quoted::looks_generated(value.as_bytes()) => {
+                (key, value)
             }
+            Entry::Setting { .. } => continue,
             Entry::Code(code) => {
                 let start = view.text.len();
                 view.keys.push(start..start);
                 view.text.push_str(&code);
                 view.values.push(start..view.text.len());
                 view.text.push('\n');
+                continue;
             }
+        };
+        if !config::is_secret_key(&key) || value.contains(['\n', '\r']) {
+            continue;
         }
+        let quote = if value.contains('"') { '\'' } else { '"' };
+        let key_start = view.text.len();
+        view.text.push_str(&key);
+        view.keys.push(key_start..view.text.len());
+        view.text.push_str(": ");
+        view.text.push(quote);
+        let start = view.text.len();
+        view.text.push_str(&value);
+        view.values.push(start..view.text.len());
+        view.text.push(quote);
+        view.text.push('\n');
     }
     (!view.values.is_empty()).then_some(view)
 }

@@ -180,6 +180,15 @@ fn a_generated_password_with_symbols_is_reported_whole() {
     // Settings files hold the value to the end of the line, unquoted.
     tree.write("app.properties", format!("db.password={value}\n"));
     tree.write(".env.production", format!("DB_PASSWORD={value}\n"));
+    // So do Docker Compose's `NAME=value` environment items; a placeholder
+    // sentence there is no password.
+    tree.write(
+        "docker-compose.yml",
+        format!(
+            "services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD={value}\n      \
+             - SECRET_KEY_BASE=long-and-random-alphanumeric-string\n"
+        ),
+    );
     // A crypt(3) hash and a SOPS-encrypted value are not plaintext passwords.
     let hash = ["$2b$12$", "Qz3vLxT1bR8", "cWm4nPq7kUeYh2"].concat();
     tree.write("hash.py", format!("password = \"{hash}\"\n"));
@@ -191,7 +200,7 @@ fn a_generated_password_with_symbols_is_reported_whole() {
     run.expect_code(EXIT_FINDINGS);
     let report = run.json();
     let all = report["findings"].as_array().cloned().unwrap_or_default();
-    assert_eq!(all.len(), 1, "one password, five locations: {all:#?}");
+    assert_eq!(all.len(), 1, "one password, six locations: {all:#?}");
     assert_eq!(all[0]["secret"], value.as_str());
-    assert_eq!(all[0]["locations"].as_array().map(Vec::len), Some(5));
+    assert_eq!(all[0]["locations"].as_array().map(Vec::len), Some(6));
 }

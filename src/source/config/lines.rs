@@ -6,7 +6,7 @@
 
 use super::{Entry, MAX_VALUE_LEN};
 
-/// Appends one entry per `key = value` line of `text`. Comments (`#`, `;`,
+/// Appends one [`Entry::Setting`] per `key = value` line of `text`. Comments (`#`, `;`,
 /// `!`), `[section]` headers, continued lines (a trailing `\`) and lines
 /// without a plain key are skipped; a dotenv `export ` prefix and quotes
 /// around the whole value are dropped. Never fails: a line that is not a
@@ -14,7 +14,7 @@ use super::{Entry, MAX_VALUE_LEN};
 pub fn entries(text: &str, out: &mut Vec<Entry>) {
     for line in text.lines() {
         if let Some((key, value)) = setting(line) {
-            out.push(Entry::KeyValue {
+            out.push(Entry::Setting {
                 key: key.to_string(),
                 value: value.to_string(),
             });
@@ -62,8 +62,8 @@ mod tests {
         entries(text, &mut out);
         out.into_iter()
             .filter_map(|entry| match entry {
-                Entry::KeyValue { key, value } => Some((key, value)),
-                Entry::Code(_) => None,
+                Entry::Setting { key, value } => Some((key, value)),
+                Entry::KeyValue { .. } | Entry::Code(_) => None,
             })
             .collect()
     }

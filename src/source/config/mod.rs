@@ -62,6 +62,15 @@ pub enum Entry {
         /// The value, unescaped.
         value: String,
     },
+    /// A key and value written side by side as `key=value` (a settings line,
+    /// a `NAME=value` list item), with no quotes to say where the value ends:
+    /// worth a second look only for a value the raw scan cannot read whole.
+    Setting {
+        /// The key, as written.
+        key: String,
+        /// The value, to the end of its line or item.
+        value: String,
+    },
     /// Source code embedded in the file (a notebook cell).
     Code(String),
 }

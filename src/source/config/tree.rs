@@ -25,6 +25,14 @@ pub fn walk(value: &Value, key: Option<&str>, depth: usize, out: &mut Vec<Entry>
         }
         Value::Array(items) => {
             for item in items {
+                if let Some((name, text)) = item.as_str().and_then(assignment)
+                    && text.len() <= MAX_VALUE_LEN
+                {
+                    out.push(Entry::Setting {
+                        key: name.to_string(),
+                        value: text.to_string(),
+                    });
+                }
                 walk(item, key, depth + 1, out);
             }
         }
@@ -38,6 +46,21 @@ pub fn walk(value: &Value, key: Option<&str>, depth: usize, out: &mut Vec<Entry>
         }
         _ => {}
     }
+}
+
+/// A list item written `NAME=value` (Docker Compose `environment:`, a
+/// container's `env` list in some tools): the name and the whole value, which
+/// runs to the end of the item.
+fn assignment(item: &str) -> Option<(&str, &str)> {
+    let (name, value) = item.split_once('=')?;
+    let env_name = name
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'));
+    env_name.then_some((name, value))
 }
 
 fn push(out: &mut Vec<Entry>, key: &str, value: &str) {
@@ -72,6 +95,25 @@ mod tests {
             key: "DB_PASSWORD".into(),
             value: "v1".into()
         }));
+    }
+
+    #[test]
+    fn name_equals_value_list_items_give_the_name_as_key() {
+        let doc: Value =
+            serde_json::json!({"environment": ["DB_PASSWORD=a(b;c", "--flag=x", "=v"]});
+        let mut out = Vec::new();
+        walk(&doc, None, 0, &mut out);
+        let named: Vec<&Entry> = out
+            .iter()
+            .filter(|e| matches!(e, Entry::Setting { .. }))
+            .collect();
+        assert_eq!(
+            named,
+            vec![&Entry::Setting {
+                key: "DB_PASSWORD".into(),
+                value: "a(b;c".into()
+            }]
+        );
     }
 
     #[test]

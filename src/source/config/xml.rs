@@ -111,7 +111,7 @@ mod tests {
         out.into_iter()
             .filter_map(|e| match e {
                 Entry::KeyValue { key, value } => Some((key, value)),
-                Entry::Code(_) => None,
+                Entry::Setting { .. } | Entry::Code(_) => None,
             })
             .collect()
     }

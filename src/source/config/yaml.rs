@@ -36,7 +36,7 @@ mod tests {
             .iter()
             .filter_map(|e| match e {
                 Entry::KeyValue { key, value } => Some((key.as_str(), value.as_str())),
-                Entry::Code(_) => None,
+                Entry::Setting { .. } | Entry::Code(_) => None,
             })
             .collect();
         assert!(keys.contains(&("password", "folded-value")), "{keys:?}");
