@@ -45,10 +45,11 @@ pub struct RuleSpec {
     /// "…"`) whose matches keep their declared confidence.
     #[serde(default = "scored_by_default")]
     pub scored: bool,
-    /// A value opened by a quote runs to its closing quote on the same line:
-    /// symbols inside the literal (`"u>b(iheyE;d7P4"`) are part of the secret.
-    /// The `secret` group may then start with the opening quote itself, which
-    /// is not part of the secret.
+    /// A value opened by a quote runs to its closing quote on the same line
+    /// when the whole literal looks like a generated password: its symbols
+    /// (`"u>b(iheyE;d7P4"`) are part of the secret, and it keeps the rule's
+    /// confidence without the scorer. The `secret` group may start with the
+    /// opening quote itself, which is not part of the secret.
     #[serde(default)]
     pub quoted_values: bool,
     /// Secrets containing one of these (case-insensitive) are dropped.
