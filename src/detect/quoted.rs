@@ -79,6 +79,21 @@ pub fn looks_generated(value: &[u8]) -> bool {
         && !has_template_slot(value)
         && !is_crypt_hash(value)
         && !is_encrypted_value(value)
+        && !looks_like_regex(value)
+}
+
+/// A regular expression, such as a password policy's
+/// (`^(?=.*[A-Z])(?=.*[0-9]).{8,}$`, `[A-Za-z0-9]{12}`): anchors at both ends,
+/// groups, character ranges or quantified classes.
+fn looks_like_regex(value: &[u8]) -> bool {
+    const SHAPES: &[&[u8]] = &[
+        b"(?", b".*", b".+", b"a-z", b"A-Z", b"0-9", b"]{", b"]+", b"]*", b"\\d", b"\\w",
+    ];
+    let anchored = value.first() == Some(&b'^') && value.last() == Some(&b'$');
+    anchored
+        || SHAPES
+            .iter()
+            .any(|shape| value.windows(shape.len()).any(|w| w == *shape))
 }
 
 /// A value encrypted in place by SOPS (`ENC[AES256_GCM,data:…]`), Jasypt
@@ -176,6 +191,8 @@ mod tests {
             "ENC[AES256_GCM,data:O+5l4g==,iv:c/dS4B]",
             "ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)",
             "{AQAAABAAAAAgPT7JbBVgyWiivobt0CJEduLyP0lB3u+D5W=}",
+            "^(?=.*[A-Z])(?=.*[0-9])[A-Za-z0-9!@#]{8,}$",
+            "[A-Za-z0-9]{12}",
         ] {
             assert!(!looks_generated(value.as_bytes()), "{value}");
         }
