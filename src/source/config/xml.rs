@@ -12,6 +12,9 @@ pub fn entries(text: &str, out: &mut Vec<Entry>) -> Result<(), ParseError> {
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<String> = Vec::new();
     let mut seen_element = false;
+    // The current element's text as the file holds it, entity references
+    // included (`a&amp;b`), so a value split by one is read whole and placed.
+    let mut pending = String::new();
     loop {
         if out.len() >= MAX_ENTRIES {
             return Ok(());
@@ -21,6 +24,7 @@ pub fn entries(text: &str, out: &mut Vec<Entry>) -> Result<(), ParseError> {
             .map_err(|err| invalid(err.to_string()))?;
         match event {
             Event::Start(element) => {
+                flush(&stack, &mut pending, out);
                 seen_element = true;
                 attributes(&element, out);
                 if stack.len() > MAX_DEPTH * 4 {
@@ -33,14 +37,18 @@ pub fn entries(text: &str, out: &mut Vec<Entry>) -> Result<(), ParseError> {
                 attributes(&element, out);
             }
             Event::End(_) => {
+                flush(&stack, &mut pending, out);
                 stack.pop();
             }
             Event::Text(text) => {
                 // Raw text (entity references arrive as events of their own):
                 // what the file holds, so the match can be placed in it.
-                if let Some(key) = stack.last() {
-                    push(out, key, text.xml10_content().trim());
-                }
+                pending.push_str(&text.xml10_content());
+            }
+            Event::GeneralRef(name) => {
+                pending.push('&');
+                pending.push_str(&name.into_inner());
+                pending.push(';');
             }
             Event::CData(data) => {
                 if let Some(key) = stack.last() {
@@ -56,6 +64,14 @@ pub fn entries(text: &str, out: &mut Vec<Entry>) -> Result<(), ParseError> {
     } else {
         Err(invalid("no complete root element".into()))
     }
+}
+
+/// Adds the text gathered so far as the value of the innermost element.
+fn flush(stack: &[String], pending: &mut String, out: &mut Vec<Entry>) {
+    if let Some(key) = stack.last() {
+        push(out, key, pending.trim());
+    }
+    pending.clear();
 }
 
 fn invalid(message: String) -> ParseError {
@@ -126,6 +142,16 @@ mod tests {
             "{got:?}"
         );
         assert!(got.contains(&("password".into(), "p-2".into())), "{got:?}");
+    }
+
+    #[test]
+    fn element_text_split_by_an_entity_is_one_value_as_written() {
+        let got = pairs("<settings><password>a(b&amp;c;d</password><x>1</x></settings>");
+        assert!(
+            got.contains(&("password".into(), "a(b&amp;c;d".into())),
+            "{got:?}"
+        );
+        assert!(!got.iter().any(|(_, v)| v == "c;d"), "{got:?}");
     }
 
     #[test]
