@@ -401,11 +401,6 @@ const NON_SECRET_VALUES: &[&str] = &[
 /// checks (camelCase, snake_case, UPPER_SNAKE) are left to the scorer, which
 /// sees it as the `quoted_identifier` feature.
 pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
-    // A whole quoted string shaped like a generated password (`"u>b(iheyE;d7P4"`)
-    // is a literal, brackets and sigils included.
-    if quoted && super::quoted::looks_generated(value) {
-        return false;
-    }
     // A call, an index or a path right after the value: `token = build_token(...)`,
     // `key = KeyDer::from_pem(...)`.
     // A member access through a pointer: `Pass = Resolver->get(...)`.

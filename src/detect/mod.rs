@@ -368,11 +368,14 @@ fn accept(
     }
     let entropy = entropy::shannon(value);
     let delimited = filters::is_delimited_literal(bytes, &secret);
-    // A whole quoted literal shaped like a generated password is judged by its
-    // shape: the scorer, trained on few such values, reads its symbols and
-    // dots as code.
-    let scored =
-        rule.scored() && !(rule.spec.quoted_values && delimited && quoted::looks_generated(value));
+    // A whole quoted literal shaped like a generated password is a literal,
+    // brackets and sigils included, for the value filter; under a rule with
+    // `quoted_values` it is also judged by its shape alone: the scorer,
+    // trained on few such values, reads its symbols and dots as code.
+    let generated = quoted::looks_generated(value);
+    let generated_literal =
+        generated && (delimited || filters::is_quoted_pair_password(bytes, &secret));
+    let scored = rule.scored() && !(rule.spec.quoted_values && delimited && generated);
     if entropy < rule.spec.min_entropy
         || filters::is_placeholder(value)
         || filters::has_stopword(value, &rule.stopwords)
@@ -381,12 +384,11 @@ fn accept(
             .decodes_to
             .is_some_and(|shape| !filters::decodes_to(shape, value))
         || (rule.spec.generic
+            && !generated_literal
             && filters::is_non_literal(
                 value,
                 &bytes[secret.end..bytes.len().min(secret.end + 2)],
-                delimited
-                    || (quoted::looks_generated(value)
-                        && filters::is_quoted_pair_password(bytes, &secret)),
+                delimited,
             ))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words.
