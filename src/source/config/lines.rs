@@ -4,7 +4,7 @@
 //! with brackets, semicolons or `#` is read whole, which the raw text scan
 //! cannot know without quotes around it.
 
-use super::{Entry, MAX_VALUE_LEN};
+use super::{Entry, is_kept};
 
 /// Appends one [`Entry::Setting`] per `key = value` line of `text`. Comments (`#`, `;`,
 /// `!`), `[section]` headers, continued lines (a trailing `\`) and lines
@@ -36,7 +36,7 @@ fn setting(line: &str) -> Option<(&str, &str)> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
     let value = unquoted(line[split + 1..].trim());
-    let usable = !value.is_empty() && !value.ends_with('\\') && value.len() <= MAX_VALUE_LEN;
+    let usable = is_kept(value) && !value.ends_with('\\');
     (plain_key && usable).then_some((key, value))
 }
 
@@ -60,11 +60,9 @@ mod tests {
     fn read(text: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
         entries(text, &mut out);
-        out.into_iter()
-            .filter_map(|entry| match entry {
-                Entry::Setting { key, value } => Some((key, value)),
-                Entry::KeyValue { .. } | Entry::Code(_) => None,
-            })
+        out.iter()
+            .filter_map(Entry::key_value)
+            .map(|(key, value)| (key.to_string(), value.to_string()))
             .collect()
     }
 

@@ -27,6 +27,11 @@ pub const MAX_PARSED_SIZE: usize = 2 * 1024 * 1024;
 /// Longest value kept (longer values are left to the raw scan).
 pub const MAX_VALUE_LEN: usize = 4096;
 
+/// Whether a value is kept as an entry: not empty, at most [`MAX_VALUE_LEN`].
+fn is_kept(value: &str) -> bool {
+    !value.is_empty() && value.len() <= MAX_VALUE_LEN
+}
+
 /// Most entries taken from one file.
 pub const MAX_ENTRIES: usize = 10_000;
 
@@ -73,6 +78,18 @@ pub enum Entry {
     },
     /// Source code embedded in the file (a notebook cell).
     Code(String),
+}
+
+impl Entry {
+    /// The key and value of a [`Entry::KeyValue`] or [`Entry::Setting`].
+    pub fn key_value(&self) -> Option<(&str, &str)> {
+        match self {
+            Entry::KeyValue { key, value } | Entry::Setting { key, value } => {
+                Some((key.as_str(), value.as_str()))
+            }
+            Entry::Code(_) => None,
+        }
+    }
 }
 
 /// Why a file could not be parsed.

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Entry, MAX_DEPTH, MAX_ENTRIES, MAX_VALUE_LEN};
+use super::{Entry, MAX_DEPTH, MAX_ENTRIES, is_kept};
 
 /// Field names that hold the name of a `name`/`value` pair.
 const NAME_FIELDS: &[&str] = &["name", "key", "parameterkey", "variable", "id"];
@@ -26,7 +26,7 @@ pub fn walk(value: &Value, key: Option<&str>, depth: usize, out: &mut Vec<Entry>
         Value::Array(items) => {
             for item in items {
                 if let Some((name, text)) = item.as_str().and_then(assignment)
-                    && text.len() <= MAX_VALUE_LEN
+                    && is_kept(text)
                 {
                     out.push(Entry::Setting {
                         key: name.to_string(),
@@ -64,7 +64,7 @@ fn assignment(item: &str) -> Option<(&str, &str)> {
 }
 
 fn push(out: &mut Vec<Entry>, key: &str, value: &str) {
-    if !value.is_empty() && value.len() <= MAX_VALUE_LEN {
+    if is_kept(value) {
         out.push(Entry::KeyValue {
             key: key.to_string(),
             value: value.to_string(),

@@ -5,7 +5,7 @@
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
-use super::{Entry, Format, MAX_DEPTH, MAX_ENTRIES, MAX_VALUE_LEN, ParseError};
+use super::{Entry, Format, MAX_DEPTH, MAX_ENTRIES, ParseError, is_kept};
 
 /// Adds the entries of the XML document `text` to `out`.
 pub fn entries(text: &str, out: &mut Vec<Entry>) -> Result<(), ParseError> {
@@ -86,7 +86,7 @@ fn local_name(element: &BytesStart<'_>) -> String {
 }
 
 fn push(out: &mut Vec<Entry>, key: &str, value: &str) {
-    if !value.is_empty() && value.len() <= MAX_VALUE_LEN {
+    if is_kept(value) {
         out.push(Entry::KeyValue {
             key: key.to_string(),
             value: value.to_string(),
@@ -124,11 +124,9 @@ mod tests {
     fn pairs(text: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
         assert!(entries(text, &mut out).is_ok(), "{text}");
-        out.into_iter()
-            .filter_map(|e| match e {
-                Entry::KeyValue { key, value } => Some((key, value)),
-                Entry::Setting { .. } | Entry::Code(_) => None,
-            })
+        out.iter()
+            .filter_map(Entry::key_value)
+            .map(|(key, value)| (key.to_string(), value.to_string()))
             .collect()
     }
 

@@ -32,13 +32,7 @@ mod tests {
             "a:\n  password: >-\n    folded-value\n---\nkind: Secret\nstringData:\n  token: t-1\n";
         let mut out = Vec::new();
         assert!(entries(text, &mut out).is_ok());
-        let keys: Vec<_> = out
-            .iter()
-            .filter_map(|e| match e {
-                Entry::KeyValue { key, value } => Some((key.as_str(), value.as_str())),
-                Entry::Setting { .. } | Entry::Code(_) => None,
-            })
-            .collect();
+        let keys: Vec<_> = out.iter().filter_map(Entry::key_value).collect();
         assert!(keys.contains(&("password", "folded-value")), "{keys:?}");
         assert!(keys.contains(&("token", "t-1")), "{keys:?}");
     }
