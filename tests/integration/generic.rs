@@ -180,6 +180,7 @@ fn a_generated_password_with_symbols_is_reported_whole() {
     // Settings files hold the value to the end of the line, unquoted.
     tree.write("app.properties", format!("db.password={value}\n"));
     tree.write(".env.production", format!("DB_PASSWORD={value}\n"));
+    tree.write("settings.ini", format!("[db]\npassword = {value}\n"));
     // So do Docker Compose's `NAME=value` environment items; a placeholder
     // sentence there is no password.
     tree.write(
@@ -200,7 +201,7 @@ fn a_generated_password_with_symbols_is_reported_whole() {
     run.expect_code(EXIT_FINDINGS);
     let report = run.json();
     let all = report["findings"].as_array().cloned().unwrap_or_default();
-    assert_eq!(all.len(), 1, "one password, six locations: {all:#?}");
+    assert_eq!(all.len(), 1, "one password, seven locations: {all:#?}");
     assert_eq!(all[0]["secret"], value.as_str());
-    assert_eq!(all[0]["locations"].as_array().map(Vec::len), Some(6));
+    assert_eq!(all[0]["locations"].as_array().map(Vec::len), Some(7));
 }
