@@ -278,6 +278,16 @@ fn run_rule(
     locations: &mut Option<CaptureLocations>,
     mut explained: Option<&mut Vec<Explained>>,
 ) {
+    let haystack = &bytes[..range.end];
+    let mut at = range.start;
+    // No match of the relaxed regex, none of the rule's: the rule regex is
+    // then not even compiled. One starts no later than the first relaxed one.
+    if let Some(relaxed) = rule.relaxed_regex() {
+        match relaxed.find_at(haystack, at) {
+            Some(first) => at = first.start(),
+            None => return,
+        }
+    }
     let Ok(regex) = rule.regex() else {
         return; // built-in regexes are tested; user regexes are checked at load
     };
@@ -285,8 +295,6 @@ fn run_rule(
         return;
     };
     let locations = locations.get_or_insert_with(|| regex.capture_locations());
-    let haystack = &bytes[..range.end];
-    let mut at = range.start;
     while at <= haystack.len() {
         let Some(whole) = regex.captures_read_at(locations, haystack, at) else {
             break;
@@ -596,6 +604,30 @@ mod tests {
             "[[rule]]\nid = \"t.{id}\"\nname = \"{id}\"\nprovider = \"t\"\nidentity = \"t.x\"\n\
              keywords = [\"{keyword}\"]\npattern = '''(?P<secret>{keyword}[0-9]+)'''\n"
         )
+    }
+
+    #[test]
+    fn a_rule_with_a_long_bound_finds_what_its_exact_regex_finds() {
+        // The relaxed regex (`{8,}`) first matches the 100-letter run the
+        // rule rejects; the search must go on to the valid value after it.
+        let text = "[[rule]]\nid = \"t.long\"\nname = \"long\"\nprovider = \"t\"\n\
+                    identity = \"t.x\"\nkeywords = [\"tok_\"]\n\
+                    pattern = '''tok_(?P<secret>[a-z]{8,80})\\b'''\n";
+        let rules = rule_set(text);
+        let rule = &rules.rules()[0];
+        assert!(rule.relaxed_regex().is_some());
+        let too_long = "q".repeat(100);
+        let blob = format!("a tok_{too_long} b tok_xkqvmzbtrw c");
+        let mut out = Vec::new();
+        Detector::new(&rules).scan(blob.as_bytes(), &mut out);
+        let found: Vec<&[u8]> = out
+            .iter()
+            .map(|m| &blob.as_bytes()[m.secret.clone()])
+            .collect();
+        assert_eq!(found, vec![b"xkqvmzbtrw".as_slice()]);
+        out.clear();
+        Detector::new(&rules).scan(format!("tok_{too_long}").as_bytes(), &mut out);
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub struct Companion {
 struct LazyRegex {
     pattern: String,
     compiled: OnceLock<Result<Regex, String>>,
+    /// The relaxed form (see [`super::relax`]), compiled on first use;
+    /// `None` when the pattern has no long repeat.
+    relaxed: OnceLock<Option<Regex>>,
 }
 
 impl LazyRegex {
@@ -62,6 +65,7 @@ impl LazyRegex {
         LazyRegex {
             pattern: pattern.to_string(),
             compiled: OnceLock::new(),
+            relaxed: OnceLock::new(),
         }
     }
 
@@ -70,6 +74,15 @@ impl LazyRegex {
             .get_or_init(|| compile_regex(&self.pattern))
             .as_ref()
             .map_err(String::as_str)
+    }
+
+    fn relaxed(&self) -> Option<&Regex> {
+        self.relaxed
+            .get_or_init(|| {
+                let pattern = super::relax::relaxed_pattern(&self.pattern)?;
+                compile_regex(&pattern).ok()
+            })
+            .as_ref()
     }
 }
 
@@ -162,6 +175,14 @@ impl Rule {
     /// The rule's regex, compiled on first call. Errors carry the regex message.
     pub fn regex(&self) -> Result<&Regex, &str> {
         self.regex.get()
+    }
+
+    /// A cheaper regex whose matches start no later than the rule regex's
+    /// (its long repeats unbounded, see `src/rules/relax.rs`), compiled on
+    /// first call; `None` when the rule regex is as cheap. Search with it
+    /// first: where it finds nothing, the rule regex finds nothing.
+    pub fn relaxed_regex(&self) -> Option<&Regex> {
+        self.regex.relaxed()
     }
 
     /// `Some(n)` when every match of the rule contains one of its keywords

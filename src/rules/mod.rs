@@ -7,6 +7,7 @@ pub mod gitleaks;
 mod keyword_dfa;
 mod load;
 mod locality;
+mod relax;
 mod schema;
 
 pub use check::{CheckProblem, check_rules};
