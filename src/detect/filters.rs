@@ -346,6 +346,7 @@ const NON_SECRET_VALUES: &[&str] = &[
     "deny",
     "allow",
     // Language keywords that follow `=` or `:` in code.
+    "nullptr",
     "unsafe",
     "match",
     "self",
@@ -461,6 +462,14 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if value.ends_with(b":") {
         return true;
     }
+    if !quoted && (is_predicate_or_nullable(value) || is_powershell_command(value)) {
+        return true;
+    }
+    // A word of a language written in more than ASCII, cut at its first
+    // non-ASCII letter (`confirm_password: Potwierdź moje konto`).
+    if after.first().is_some_and(|&b| b >= 0xC2) && value.iter().all(u8::is_ascii_alphabetic) {
+        return true;
+    }
     // snake_case identifiers and lowercase paths: `build_tag_values`, `active_storage/disk`, `postgres/`.
     let lowercase_name = value
         .iter()
@@ -503,6 +512,54 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
         .iter()
         .all(|&b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
         && value.contains(&b'_')
+}
+
+/// A Ruby predicate call or a nullable type, unquoted: an identifier with
+/// `?` after it that is snake_case or made of camel-cased words
+/// (`running_on_windows?`, Kotlin's `StringGenerationParameters?`). Other
+/// values with `?` are left to the scorer: a password may end with one.
+fn is_predicate_or_nullable(value: &[u8]) -> bool {
+    let Some(name) = value.strip_suffix(b"?") else {
+        return false;
+    };
+    let snake_case = name.contains(&b'_')
+        && name.first().is_some_and(u8::is_ascii_lowercase)
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    snake_case || is_word_identifier(name)
+}
+
+/// Verbs of PowerShell's approved `Verb-Noun` command names that read or
+/// make a value (`Read-Host`, `Get-Credential`, `ConvertTo-SecureString`).
+const POWERSHELL_VERBS: &[&str] = &[
+    "Get",
+    "Read",
+    "New",
+    "ConvertTo",
+    "ConvertFrom",
+    "Import",
+    "Invoke",
+    "Select",
+    "Join",
+    "Resolve",
+    "Test",
+    "Find",
+    "Receive",
+    "Unprotect",
+    "Protect",
+];
+
+/// An unquoted PowerShell command (`$creds.Password = Read-Host -AsSecureString`):
+/// an approved verb, `-`, and a capitalised noun of letters.
+fn is_powershell_command(value: &[u8]) -> bool {
+    let Some(dash) = value.iter().position(|&b| b == b'-') else {
+        return false;
+    };
+    let (verb, noun) = (&value[..dash], &value[dash + 1..]);
+    POWERSHELL_VERBS.iter().any(|v| verb == v.as_bytes())
+        && noun.first().is_some_and(u8::is_ascii_uppercase)
+        && noun.iter().all(u8::is_ascii_alphabetic)
 }
 
 /// True when `secret` is a delimited literal: exactly the contents of a quoted
@@ -998,6 +1055,11 @@ const PROPERTY_WORDS: &[&str] = &[
     "path",
     "env",
     "format",
+    // Where a secret lives or which revision holds it, not the secret:
+    // `tls_secret_namespace`, `pkg_passwd_commit`, `token_branch`.
+    "namespace",
+    "commit",
+    "branch",
 ];
 
 /// Words that, before a final `token`, make it a protocol's bookkeeping
@@ -1318,6 +1380,23 @@ mod tests {
             assert!(is_non_literal(code.as_bytes(), b"", false), "{code}");
         }
         assert!(is_non_literal(b"xor_bytes", b"(", false));
+        for code in [
+            "running_on_windows?",
+            "StringGenerationParameters?",
+            "Read-Host",
+            "Get-Credential",
+            "nullptr",
+        ] {
+            assert!(is_non_literal(code.as_bytes(), b" ", false), "{code}");
+        }
+        // A password may end with `?` or hold a dash; quoted, a command name
+        // is a string.
+        assert!(!is_non_literal(b"Xk9vQ2pLr?", b"\n", false));
+        assert!(!is_non_literal(b"Summer-Breeze", b"\n", false));
+        assert!(!is_non_literal(b"Read-Host", b"\"", true));
+        // Cut at a non-ASCII letter: a word of prose, not a password.
+        assert!(is_non_literal(b"Potwierd", "ź".as_bytes(), false));
+        assert!(!is_non_literal(b"Potwierd8", "ź".as_bytes(), false));
         assert!(is_non_literal(
             b"file://path-to-passphrase-file",
             b"",
