@@ -15,6 +15,13 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "placeholder",
     "changeme",
     "change_me",
+    "change-me",
+    "changethis",
+    "change_this",
+    "change-this",
+    "replaceme",
+    "replace_me",
+    "replace-me",
     "your_",
     "your-",
     "yourtoken",
@@ -375,6 +382,7 @@ const NON_SECRET_VALUES: &[&str] = &[
     "ntlm",
     "kerberos",
     "gssapi",
+    "gss-negotiate",
     "cram-md5",
     "digest-md5",
     "scram-sha-1",
@@ -393,6 +401,18 @@ const NON_SECRET_VALUES: &[&str] = &[
     "define",
     "undef",
 ];
+
+/// True when `word` is one of [`NON_SECRET_VALUES`], compared lowercased,
+/// without trailing digits too (`password1`, `letmein123`, `pwd1`) and with
+/// `_`/`-` left out (`open_sesame`, `test-pass`).
+fn is_non_secret_word(word: &[u8]) -> bool {
+    let lower = word.to_ascii_lowercase();
+    let stem = trim_end(&lower, b"0123456789");
+    let joined = || stem.iter().filter(|b| !matches!(b, b'_' | b'-'));
+    NON_SECRET_VALUES
+        .iter()
+        .any(|w| lower == w.as_bytes() || stem == w.as_bytes() || joined().eq(w.as_bytes()))
+}
 
 /// True when a generic rule's value is code, a reference or a keyword rather
 /// than a literal credential. `after` is what follows the value (two bytes are enough).
@@ -429,16 +449,16 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     }
     // Trailing punctuation of code or markup (`string!`, `production:`, `postgres/`).
     let trimmed = trim_end(value, b"!?:;/.");
-    // Compared without trailing digits too: `password1`, `letmein123`, `pwd1`.
     let trimmed_lower = trimmed.to_ascii_lowercase();
-    let stem = trim_end(&trimmed_lower, b"0123456789");
-    // Also with `_`/`-` left out: `open_sesame`, `test-pass`.
-    let joined = || stem.iter().filter(|b| !matches!(b, b'_' | b'-'));
-    if NON_SECRET_VALUES
-        .iter()
-        .any(|w| trimmed_lower == w.as_bytes() || stem == w.as_bytes() || joined().eq(w.as_bytes()))
-    {
+    if is_non_secret_word(trimmed) {
         return true;
+    }
+    // A `user:password` pair whose password is one of those (`admin:admin`).
+    if let Some(colon) = value.iter().position(|&b| b == b':') {
+        let password = &value[colon + 1..];
+        if colon > 0 && !password.contains(&b':') && is_non_secret_word(password) {
+            return true;
+        }
     }
     if is_made_of_fake_words(&trimmed_lower) || is_counting_runs(&trimmed_lower) {
         return true;
@@ -1006,7 +1026,8 @@ fn is_statement_end(rest: &[u8]) -> bool {
 /// key (`public_key`, `publishableKey`), an identifier (`credentialsId`,
 /// `secret_id`, `tokenID`) or an anti-forgery token (`csrf_token`,
 /// `X-XSRF-TOKEN`: a per-session value every page carries, which grants
-/// nothing on its own). `key` starts at the key's identifier.
+/// nothing on its own), or a reference to where a secret is kept (Drone
+/// CI's `from_secret`). `key` starts at the key's identifier.
 fn names_public_value(key: &[u8]) -> bool {
     let identifier = &key[..key
         .iter()
@@ -1020,6 +1041,10 @@ fn names_public_value(key: &[u8]) -> bool {
             .iter()
             .any(|end| identifier.ends_with(end))
         || names_no_secret_by_its_words(identifier)
+        // Drone CI's `from_secret: name` and the like name where it is kept.
+        || identifier_words(identifier)
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"from"))
 }
 
 /// Last words that make a name one of a property of a credential rather than
@@ -1060,6 +1085,9 @@ const PROPERTY_WORDS: &[&str] = &[
     "namespace",
     "commit",
     "branch",
+    // A reference to a secret kept elsewhere (`secretKeyRef`, `token_reference`).
+    "ref",
+    "reference",
 ];
 
 /// Words that, before a final `token`, make it a protocol's bookkeeping
@@ -1346,6 +1374,8 @@ mod tests {
         assert!(is_placeholder(b"AKIAIOSFODNN7EXAMPLE"));
         assert!(is_placeholder(b"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
         assert!(is_placeholder(b"${GITHUB_TOKEN}"));
+        assert!(is_placeholder(b"CHANGE-THIS! VERY IMPORTANT!"));
+        assert!(is_placeholder(b"replace_me_with_a_real_key"));
         assert!(is_placeholder(b"<your token>"));
         assert!(is_placeholder(b"aaaaaaB3"));
         // Built from pieces so the source holds no token-shaped literal.
@@ -1396,6 +1426,9 @@ mod tests {
         assert!(!is_non_literal(b"Read-Host", b"\"", true));
         // Cut at a non-ASCII letter: a word of prose, not a password.
         assert!(is_non_literal(b"Potwierd", "ź".as_bytes(), false));
+        assert!(is_non_literal(b"admin:admin", b" ", false));
+        assert!(is_non_literal(b"GSS-Negotiate", b"\"", true));
+        assert!(!is_non_literal(b"deploy:Xk9vQ2pLr", b" ", false));
         assert!(!is_non_literal(b"Potwierd8", "ź".as_bytes(), false));
         assert!(is_non_literal(
             b"file://path-to-passphrase-file",
@@ -1517,6 +1550,10 @@ mod tests {
                 b"LockToken: ",
                 b"PasswordLastUsed\": ",
                 b"SESSION_TOKEN_PREFIX = ",
+                b"from_secret: ",
+                b"secretKeyRef: ",
+                b"tls_secret_namespace: ",
+                b"pkg_passwd_commit = ",
             ],
         );
         // Key rotation's previous or next key is a credential; so is a header value.
@@ -1530,6 +1567,8 @@ mod tests {
                 b"prevKey = ",
                 b"next_key = ",
                 b"auth_header = ",
+                b"refresh_token = ",
+                b"fromage_secret = ",
             ],
         );
     }
