@@ -370,6 +370,7 @@ const NON_SECRET_VALUES: &[&str] = &[
     "yield",
     "typeof",
     "iota",
+    "range",
     "static",
     "readonly",
     // Authentication scheme and SASL mechanism names (`auth: basic`,
@@ -580,6 +581,21 @@ fn is_powershell_command(value: &[u8]) -> bool {
     POWERSHELL_VERBS.iter().any(|v| verb == v.as_bytes())
         && noun.first().is_some_and(u8::is_ascii_uppercase)
         && noun.iter().all(u8::is_ascii_alphabetic)
+}
+
+/// True when an unquoted value is code by what comes before it: the right
+/// side of a comparison (`password == basicauth`: a variable; a literal
+/// there would be quoted) or the first word of a shell command substitution
+/// (`` PASSWORD=`echo $X | jq …` ``: a backquote, then a blank after the word).
+pub fn is_compared_or_substituted(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let before = &bytes[..secret.start];
+    if before.last() == Some(&b'`') {
+        return bytes
+            .get(secret.end)
+            .is_some_and(|&b| b == b' ' || b == b'\t');
+    }
+    let before = trim_end(before, b" \t");
+    before.ends_with(b"==") || before.ends_with(b"!=")
 }
 
 /// True when `secret` is a delimited literal: exactly the contents of a quoted
@@ -1088,6 +1104,8 @@ const PROPERTY_WORDS: &[&str] = &[
     // A reference to a secret kept elsewhere (`secretKeyRef`, `token_reference`).
     "ref",
     "reference",
+    // Settings of a password check (`pam_passwdqc_options`).
+    "options",
 ];
 
 /// Words that, before a final `token`, make it a protocol's bookkeeping
@@ -1368,6 +1386,20 @@ fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compared_and_substituted_values_are_code() {
+        let at = |line: &str, value: &str| {
+            let start = line.find(value).unwrap_or(0);
+            is_compared_or_substituted(line.as_bytes(), &(start..start + value.len()))
+        };
+        assert!(at("if password == basicauth {", "basicauth"));
+        assert!(at("if (token != expected) {", "expected"));
+        assert!(at("PASSWORD=`echo $X | jq -r .p`", "echo"));
+        assert!(!at("if password == \"Xk9vQ2pLr\" {", "Xk9vQ2pLr"));
+        assert!(!at("const password = `Xk9vQ2pLr`;", "Xk9vQ2pLr"));
+        assert!(!at("password = Xk9vQ2pLr", "Xk9vQ2pLr"));
+    }
 
     #[test]
     fn placeholders() {

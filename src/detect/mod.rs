@@ -398,6 +398,9 @@ fn accept(
                 &bytes[secret.end..bytes.len().min(secret.end + 2)],
                 delimited,
             ))
+        || (rule.spec.generic
+            && !generated_literal
+            && filters::is_compared_or_substituted(bytes, &secret))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words.
         || (scored
