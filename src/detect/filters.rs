@@ -254,9 +254,9 @@ fn splits_into_fake_words(word: &[u8]) -> bool {
 }
 
 /// True for a value made only of counting runs of at least three characters,
-/// `abc123`, `12345abcde`, `abc123def456`: the keyboard filler of examples.
+/// `1234`, `abc123`, `12345abcde`, `abc123def456`: the keyboard filler of examples.
 fn is_counting_runs(lower: &[u8]) -> bool {
-    if lower.len() < 6 {
+    if lower.len() < 4 {
         return false;
     }
     let mut run = 1;
@@ -1090,6 +1090,8 @@ const PROPERTY_WORDS: &[&str] = &[
     "date",
     "time",
     "timestamp",
+    // Rails' timestamp columns (`reset_password_sent_at`).
+    "at",
     "prefix",
     "suffix",
     "file",
@@ -1459,6 +1461,9 @@ mod tests {
         // Cut at a non-ASCII letter: a word of prose, not a password.
         assert!(is_non_literal(b"Potwierd", "ź".as_bytes(), false));
         assert!(is_non_literal(b"admin:admin", b" ", false));
+        assert!(is_non_literal(b"12345", b"'", true));
+        assert!(is_non_literal(b"1234", b"\n", false));
+        assert!(!is_non_literal(b"1357", b"\n", false));
         assert!(is_non_literal(b"GSS-Negotiate", b"\"", true));
         assert!(!is_non_literal(b"deploy:Xk9vQ2pLr", b" ", false));
         assert!(!is_non_literal(b"Potwierd8", "ź".as_bytes(), false));
