@@ -103,8 +103,15 @@ pub fn decodes_to(shape: DecodesTo, value: &[u8]) -> bool {
                 return false;
             };
             let printable = !text.chars().any(char::is_control);
+            // A textbook pair (`user:password`, `admin:admin`) is an example.
             match text.split_once(':') {
-                Some((user, password)) => printable && !user.is_empty() && password.len() >= 3,
+                Some((user, password)) => {
+                    printable
+                        && !user.is_empty()
+                        && password.len() >= 3
+                        && !is_non_secret_word(password.as_bytes())
+                        && !is_placeholder(password.as_bytes())
+                }
                 None => false,
             }
         }
@@ -1137,6 +1144,9 @@ const TOKEN_QUALIFIERS: &[&str] = &[
 /// rather than a credential (`result_key`, `partition_key`, `cache_key`).
 const KEY_QUALIFIERS: &[&str] = &[
     "result",
+    // A document's or a stored object's name (`DocumentKey=…`, S3's `ObjectKey`).
+    "document",
+    "object",
     "limit",
     "sort",
     "partition",
@@ -1538,6 +1548,14 @@ mod tests {
         assert!(!decodes_to(DecodesTo::BasicAuth, b"Authentication"));
         let lone = base64::engine::general_purpose::STANDARD.encode("usernameonly");
         assert!(!decodes_to(DecodesTo::BasicAuth, lone.as_bytes()));
+        // Textbook pairs are examples, not credentials.
+        for textbook in ["user:password", "admin:admin", "foo:bar", "me:changeme"] {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(textbook);
+            assert!(
+                !decodes_to(DecodesTo::BasicAuth, encoded.as_bytes()),
+                "{textbook}"
+            );
+        }
     }
 
     #[test]
