@@ -67,7 +67,56 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if secret.len() >= LONG_SECRET {
         return LONG_MARKERS.is_match(secret);
     }
-    SHORT_MARKERS.is_match(secret) || has_run(secret, 6) || has_template_slot(secret)
+    SHORT_MARKERS.is_match(secret)
+        || has_run(secret, 6)
+        || has_template_slot(secret)
+        || has_interleaved_count(secret)
+}
+
+/// True when `secret` holds eight or more characters that count letters and
+/// digits in turn (`a1b2c3d4`, `1a2b3c4d5e6f`, `a1b2c3d4-e5f6-g7h8`; `-`, `_`
+/// and `.` between them are skipped): the filler of documentation examples.
+fn has_interleaved_count(secret: &[u8]) -> bool {
+    let mut run = 0usize;
+    // The last letter and the last digit of the run, lowercased.
+    let (mut letter, mut digit): (Option<u8>, Option<u8>) = (None, None);
+    let mut last_was_digit = None;
+    for &b in secret {
+        if matches!(b, b'-' | b'_' | b'.') {
+            continue;
+        }
+        let b = b.to_ascii_lowercase();
+        let is_digit = b.is_ascii_digit();
+        if !is_digit && !b.is_ascii_lowercase() {
+            run = 0;
+            (letter, digit, last_was_digit) = (None, None, None);
+            continue;
+        }
+        let previous = if is_digit { digit } else { letter };
+        let follows = |p: u8| match p {
+            b'9' => b == b'0',
+            _ => b == p.wrapping_add(1),
+        };
+        let alternates = last_was_digit != Some(is_digit);
+        let continues = alternates && previous.is_none_or(follows);
+        if continues {
+            run += 1;
+        } else {
+            // A new run starts here (its other class not seen yet).
+            run = 1;
+            (letter, digit) = (None, None);
+        }
+        if is_digit {
+            digit = Some(b);
+        } else {
+            letter = Some(b);
+        }
+        last_was_digit = Some(is_digit);
+        if run >= 8 {
+            return true;
+        }
+    }
+    false
 }
 
 /// True when `secret` holds a template slot: `<name>` (an opening angle
@@ -1421,6 +1470,11 @@ mod tests {
         assert!(is_placeholder(b"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
         assert!(is_placeholder(b"${GITHUB_TOKEN}"));
         assert!(is_placeholder(b"CHANGE-THIS! VERY IMPORTANT!"));
+        assert!(is_placeholder(b"a1B2c3D4e5F6"));
+        assert!(is_placeholder(b"1a2b3c4d5e6f7g8h9i0j1k2l3m4n5o6p"));
+        assert!(is_placeholder(b"a1b2c3d4-e5f6-g7h8-i9j0-k1l2m3n4o5p6"));
+        assert!(!is_placeholder(b"a1b2c3Xq9vK2mZ7"));
+        assert!(!is_placeholder(b"k3m9q2z7x4v8b1n6"));
         assert!(is_placeholder(b"replace_me_with_a_real_key"));
         assert!(is_placeholder(b"<your token>"));
         assert!(is_placeholder(b"aaaaaaB3"));
