@@ -173,6 +173,11 @@ impl<'r> Collector<'r> {
             if scored && only_in(is_type_declaration_path) {
                 continue;
             }
+            // Translation catalogs hold interface text (`confirm_password:
+            // Potwierdź moje konto`), not credentials.
+            if scored && only_in(is_translation_catalog_path) {
+                continue;
+            }
             if scored && only_in(is_test_or_doc_path) {
                 finding.confidence = finding.confidence.lowered();
             }
@@ -294,6 +299,43 @@ pub fn is_type_declaration_path(path: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
 }
 
+/// Directories that hold translation catalogs.
+const TRANSLATION_DIRS: &[&str] = &["locale", "locales", "i18n", "l10n", "lang", "translations"];
+
+/// Extensions of translation catalogs and of the data files such
+/// directories hold.
+const TRANSLATION_EXTENSIONS: &[&str] = &[
+    ".po",
+    ".pot",
+    ".xlf",
+    ".xliff",
+    ".strings",
+    ".arb",
+    ".yml",
+    ".yaml",
+    ".json",
+    ".properties",
+    ".resx",
+];
+
+/// True for translation catalogs: gettext `.po`/`.pot`, XLIFF, Apple
+/// `.strings`, Flutter `.arb` files anywhere, and data files (YAML, JSON,
+/// properties, `.resx`) under a `locale(s)`, `i18n`, `l10n`, `lang` or
+/// `translations` directory. Their values are interface text.
+pub fn is_translation_catalog_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut parts: Vec<&str> = lower.split(['/', '\\']).collect();
+    let Some(file) = parts.pop() else {
+        return false;
+    };
+    let catalog = [".po", ".pot", ".xlf", ".xliff", ".strings", ".arb"]
+        .iter()
+        .any(|ext| file.ends_with(ext));
+    let in_translation_dir = parts.iter().any(|p| TRANSLATION_DIRS.contains(p))
+        && TRANSLATION_EXTENSIONS.iter().any(|ext| file.ends_with(ext));
+    catalog || in_translation_dir
+}
+
 fn location(hit: &Hit, path: &str, blob_id: &str, git: Option<GitProvenance>) -> Location {
     Location {
         path: path.to_string(),
@@ -312,7 +354,23 @@ fn location(hit: &Hit, path: &str, blob_id: &str, git: Option<GitProvenance>) ->
 
 #[cfg(test)]
 mod tests {
-    use super::{is_test_or_doc_path, is_type_declaration_path};
+    use super::{is_test_or_doc_path, is_translation_catalog_path, is_type_declaration_path};
+
+    #[test]
+    fn translation_catalogs_are_recognised() {
+        for path in [
+            "config/locales/pl.yml",
+            "src/i18n/de.json",
+            "app/src/main/res/lang/messages.properties",
+            "po/fr.po",
+            "ios/App/en.lproj/Localizable.strings",
+        ] {
+            assert!(is_translation_catalog_path(path), "{path}");
+        }
+        for path in ["config/settings.yml", "src/locale.rs", "locales/loader.py"] {
+            assert!(!is_translation_catalog_path(path), "{path}");
+        }
+    }
 
     #[test]
     fn type_declaration_paths() {

@@ -108,6 +108,26 @@ fn bookkeeping_names_and_type_stubs_are_not_credentials() {
 }
 
 #[test]
+fn translation_catalogs_hold_interface_text_not_credentials() {
+    let tree = Tree::new();
+    // A label in a Rails locale file and a gettext catalog: interface text.
+    tree.write(
+        "config/locales/pl.yml",
+        "pl:\n  devise:\n    confirm_password: Potwierdzkonto7\n    secret_hint: Zapomniales9\n",
+    );
+    tree.write(
+        "po/de.po",
+        "msgid \"password\"\nmsgstr \"Kennwort\"\npassword = \"Geheimnis42\"\n",
+    );
+    let run = tree.run(&["scan", ".", "-f", "json"]);
+    assert_eq!(findings(&run.json()), [], "{}", run.stdout);
+    // The same setting in an application's configuration is reported.
+    tree.write("config/settings.yml", "confirm_password: Potwierdzkonto7\n");
+    let run = tree.run(&["scan", ".", "-f", "json"]);
+    assert_eq!(findings(&run.json()).len(), 1, "{}", run.stdout);
+}
+
+#[test]
 fn hidden_debug_features_lists_scored_candidates() {
     let tree = Tree::new();
     let value = ["Qz8", "vN3", "kLp", "0Tw"].concat();
