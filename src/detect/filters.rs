@@ -542,6 +542,19 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if !quoted && (is_predicate_or_nullable(value) || is_powershell_command(value)) {
         return true;
     }
+    // A field's name, quoted too: camel-cased words, one of them a
+    // credential's noun (`"MasterUsername"`, `"PasswordInput"`).
+    if is_word_identifier(trimmed)
+        && identifier_words(trimmed).count() >= 2
+        && identifier_words(trimmed).any(|w| {
+            SECRET_NOUNS
+                .iter()
+                .chain(&["username", "user", "name"])
+                .any(|noun| w.eq_ignore_ascii_case(noun.as_bytes()))
+        })
+    {
+        return true;
+    }
     // A word of a language written in more than ASCII, cut at its first
     // non-ASCII letter (`confirm_password: Potwierdź moje konto`).
     if after.first().is_some_and(|&b| b >= 0xC2) && value.iter().all(u8::is_ascii_alphabetic) {
@@ -937,7 +950,13 @@ fn is_quoted_prose(bytes: &[u8], quote: u8, secret: &std::ops::Range<usize>) -> 
     let rest = &bytes[value_end..bytes.len().min(value_end + 200)];
     let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
     let Some(close) = memchr::memchr(quote, line) else {
-        return false;
+        // The literal runs on past the 200 bytes read: a long sentence
+        // (`"Auth": "Configures authorization for controlling access …"`).
+        let words = line
+            .split(|b| *b == b' ')
+            .filter(|w| w.len() > 1 && w.iter().all(u8::is_ascii_alphabetic))
+            .count();
+        return line.first() == Some(&b' ') && words >= 6;
     };
     let tail = &line[..close];
     if tail.first() != Some(&b' ') || !tail.get(1).is_some_and(u8::is_ascii_alphabetic) {
@@ -1449,6 +1468,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_long_quoted_sentence_is_prose() {
+        let sentence = "Configures authorization for controlling access to your API ".repeat(5);
+        let line = format!("\"Auth\": \"{sentence}\",\n");
+        let start = line.find("Configures").unwrap_or(0);
+        let secret = start..start + "Configures".len();
+        assert!(is_quoted_prose(line.as_bytes(), b'"', &secret));
+    }
+
+    #[test]
     fn compared_and_substituted_values_are_code() {
         let at = |line: &str, value: &str| {
             let start = line.find(value).unwrap_or(0);
@@ -1527,6 +1555,9 @@ mod tests {
         // Cut at a non-ASCII letter: a word of prose, not a password.
         assert!(is_non_literal(b"Potwierd", "ź".as_bytes(), false));
         assert!(is_non_literal(b"admin:admin", b" ", false));
+        assert!(is_non_literal(b"MasterUsername", b"\"", true));
+        assert!(is_non_literal(b"PasswordInput", b"\"", true));
+        assert!(!is_non_literal(b"BlueHorizon", b"\"", true));
         assert!(is_non_literal(b"12345", b"'", true));
         assert!(is_non_literal(b"1234", b"\n", false));
         assert!(!is_non_literal(b"1357", b"\n", false));
