@@ -1136,6 +1136,30 @@ fn names_public_value(key: &[u8]) -> bool {
         || identifier_words(identifier)
             .next()
             .is_some_and(|w| w.eq_ignore_ascii_case(b"from"))
+        || names_a_member_of_a_type(identifier)
+}
+
+/// A member of a type named for a credential, the member itself not one:
+/// `TokenKind.STRING`, Pygments' `Token.Toolbar.Search` (an enum or a style
+/// name; its value is a name too). Not `Secrets.DB_PASSWORD` (the member
+/// names one) nor `token.value` (an instance, lowercase).
+fn names_a_member_of_a_type(identifier: &[u8]) -> bool {
+    let names_credential = |part: &[u8]| {
+        identifier_words(part).any(|w| {
+            SECRET_NOUNS
+                .iter()
+                .any(|n| w.eq_ignore_ascii_case(n.as_bytes()))
+        })
+    };
+    let mut parts = identifier.split(|&b| b == b'.');
+    let (Some(first), Some(last)) = (parts.next(), identifier.rsplit(|&b| b == b'.').next()) else {
+        return false;
+    };
+    first.len() < identifier.len()
+        && first.first().is_some_and(u8::is_ascii_uppercase)
+        && names_credential(first)
+        && !names_credential(last)
+        && !is_one_of(last, &["value", "text", "data", "content", "raw", "plain"])
 }
 
 /// Last words that make a name one of a property of a credential rather than
@@ -1693,6 +1717,8 @@ mod tests {
                 b"PasswordLastUsed\": ",
                 b"SESSION_TOKEN_PREFIX = ",
                 b"from_secret: ",
+                b"TokenKind.STRING: ",
+                b"Token.Toolbar.Search: ",
                 b"secretKeyRef: ",
                 b"tls_secret_namespace: ",
                 b"pkg_passwd_commit = ",
@@ -1710,6 +1736,9 @@ mod tests {
                 b"next_key = ",
                 b"auth_header = ",
                 b"refresh_token = ",
+                b"Secrets.DB_PASSWORD = ",
+                b"token.kind = ",
+                b"Token.Value = ",
                 b"fromage_secret = ",
             ],
         );
