@@ -408,6 +408,11 @@ const NON_SECRET_VALUES: &[&str] = &[
     "warn",
     "deny",
     "allow",
+    // Log levels (`level_token("DEBUG")`).
+    "debug",
+    "trace",
+    "info",
+    "error",
     // Language keywords that follow `=` or `:` in code.
     "nullptr",
     "unsafe",
@@ -498,7 +503,8 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     }
     // A reference to where the secret is kept (`--passphrase file://pass.txt`,
     // OpenSSL's `-pass env:VAR`), not the secret.
-    if [&b"file:"[..], b"fileb:", b"env:"]
+    // (Cargo's `dep:name` features name a dependency.)
+    if [&b"file:"[..], b"fileb:", b"env:", b"dep:"]
         .iter()
         .any(|prefix| value.starts_with(prefix))
     {
@@ -527,7 +533,11 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if !quoted && trimmed.len() < 24 && humped && trimmed.iter().all(u8::is_ascii_alphabetic) {
         return true;
     }
-    // Numeric literals of code: `0x80090033`, `6i32`, `16u8`; dates and times.
+    // A number ending a statement of code (`pub const PPWDATA: u32 = 2147577990;`).
+    if !quoted && after.first() == Some(&b';') && value.iter().all(u8::is_ascii_digit) {
+        return true;
+    }
+    // Numeric literals of code: `0x80090033`, `6i32`, `-1073741716i32`, `16u8`; dates and times.
     if is_numeric_literal(value)
         || encodes_short_word(value)
         || is_timestamp(value)
@@ -787,6 +797,7 @@ fn is_numeric_literal(value: &[u8]) -> bool {
             .iter()
             .all(|b| b.is_ascii_hexdigit() || matches!(b, b'_' | b'u' | b'i'));
     }
+    let value = value.strip_prefix(b"-").unwrap_or(value);
     let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
     let suffix = &value[digits..];
     digits > 0
@@ -1580,6 +1591,11 @@ mod tests {
         assert!(is_non_literal(b"Potwierd", "ź".as_bytes(), false));
         assert!(is_non_literal(b"admin:admin", b" ", false));
         assert!(is_non_literal(b"MasterUsername", b"\"", true));
+        assert!(is_non_literal(b"-1073741716i32", b";", false));
+        assert!(is_non_literal(b"2147577990", b";", false));
+        assert!(!is_non_literal(b"2147577990", b"\n", false));
+        assert!(is_non_literal(b"dep:gix-prompt", b"\"", true));
+        assert!(is_non_literal(b"DEBUG", b"\"", true));
         assert!(is_non_literal(b"PasswordInput", b"\"", true));
         assert!(!is_non_literal(b"BlueHorizon", b"\"", true));
         assert!(is_non_literal(b"12345", b"'", true));
