@@ -666,6 +666,7 @@ fn is_powershell_command(value: &[u8]) -> bool {
 /// side of a comparison (`password == basicauth`: a variable; a literal
 /// there would be quoted) or the first word of a shell command substitution
 /// (`` PASSWORD=`echo $X | jq …` ``: a backquote, then a blank after the word).
+/// Not in a shell test, where an unquoted word is a string (`[ "$P" == word ]`).
 pub fn is_compared_or_substituted(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
     let before = &bytes[..secret.start];
     if before.last() == Some(&b'`') {
@@ -674,7 +675,11 @@ pub fn is_compared_or_substituted(bytes: &[u8], secret: &std::ops::Range<usize>)
             .is_some_and(|&b| b == b' ' || b == b'\t');
     }
     let before = trim_end(before, b" \t");
-    before.ends_with(b"==") || before.ends_with(b"!=")
+    // In a shell test (`[ "$PASS" == hunter2 ]`) an unquoted word is a string.
+    let line = &before[line_start(before, before.len())..];
+    let shell_test =
+        memchr::memmem::find(line, b"[ ").is_some() || memchr::memmem::find(line, b"[[").is_some();
+    (before.ends_with(b"==") || before.ends_with(b"!=")) && !shell_test
 }
 
 /// True when `secret` is a delimited literal: exactly the contents of a quoted
@@ -1525,6 +1530,7 @@ mod tests {
         assert!(!at(&format!("if password == \"{value}\" {{"), &value));
         assert!(!at(&format!("const password = `{value}`;"), &value));
         assert!(!at(&format!("password = {value}"), &value));
+        assert!(!at(&format!("if [ \"$PASS\" == {value} ]; then"), &value));
     }
 
     #[test]
