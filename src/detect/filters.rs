@@ -16,6 +16,8 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "changeme",
     "change_me",
     "change-me",
+    // Java's documented default keystore password.
+    "changeit",
     "changethis",
     "change_this",
     "change-this",
@@ -681,6 +683,55 @@ pub fn is_compared_or_substituted(bytes: &[u8], secret: &std::ops::Range<usize>)
         memchr::memmem::find(line, b"[ ").is_some() || memchr::memmem::find(line, b"[[").is_some();
     (before.ends_with(b"==") || before.ends_with(b"!=")) && !shell_test
 }
+
+/// A test runner's result line (DejaGnu, Automake: `PASS: objcopy (compress
+/// debug sections)`): an upper-case `PASS:` or `XPASS:` opening the line,
+/// and more of the test's name after the value. A `PASS: value` setting
+/// ends with its value.
+pub fn is_test_result_line(
+    bytes: &[u8],
+    key_start: usize,
+    secret: &std::ops::Range<usize>,
+) -> bool {
+    let key_start = key_start.min(secret.start);
+    let opening = &bytes[line_start(bytes, key_start)..key_start];
+    let key = &bytes[key_start..secret.start];
+    let rest = &bytes[secret.end..];
+    let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    // The keyword match starts at `PASS`, also in `XPASS`.
+    let opening = opening.strip_suffix(b"X").unwrap_or(opening);
+    if !opening.iter().all(|b| matches!(b, b' ' | b'\t')) || key != b"PASS: " {
+        return false;
+    }
+    let more_name = rest.first() == Some(&b' ') && rest.iter().any(u8::is_ascii_alphanumeric);
+    // Or a neighbouring line is a result too: a log holds runs of them.
+    let this_line = line_start(bytes, key_start);
+    let previous = this_line
+        .checked_sub(1)
+        .map(|end| &bytes[line_start(bytes, end)..end]);
+    let next_start = secret.end + rest.len() + 1;
+    let next = bytes
+        .get(next_start..)
+        .map(|tail| &tail[..memchr::memchr(b'\n', tail).unwrap_or(tail.len())]);
+    let is_result = |line: &[u8]| {
+        let line = line.trim_ascii_start();
+        TEST_RESULTS.iter().any(|r| line.starts_with(r.as_bytes()))
+    };
+    more_name || previous.is_some_and(is_result) || next.is_some_and(is_result)
+}
+
+/// The verdicts of DejaGnu and Automake test logs.
+const TEST_RESULTS: &[&str] = &[
+    "PASS: ",
+    "FAIL: ",
+    "XPASS: ",
+    "XFAIL: ",
+    "UNSUPPORTED: ",
+    "UNTESTED: ",
+    "UNRESOLVED: ",
+    "SKIP: ",
+    "ERROR: ",
+];
 
 /// True when `secret` is a delimited literal: exactly the contents of a quoted
 /// string (the same quote right before and right after it), or the password of
@@ -1517,6 +1568,32 @@ mod tests {
     }
 
     #[test]
+    fn test_runner_result_lines_are_not_settings() {
+        let at = |text: &str, value: &str| {
+            let start = text.find(value).unwrap_or(0);
+            let key = text.find("PASS").unwrap_or(0);
+            is_test_result_line(text.as_bytes(), key, &(start..start + value.len()))
+        };
+        assert!(at(
+            "PASS: objcopy (objcopy compress debug sections)\n",
+            "objcopy"
+        ));
+        assert!(at("XPASS: readelf -S zlib-gabi\n", "readelf"));
+        // A setting ends with its value (made at run time: no credential-shaped literal here).
+        let value = ["Xk9v", "Q2pLr"].concat();
+        assert!(!at(&format!("PASS: {value}\n"), &value));
+        assert!(at(
+            "PASS: ld-x86-64/property-1\nFAIL: ld-x86-64/property-2\n",
+            "ld-x86-64/property-1"
+        ));
+        assert!(at(
+            "XFAIL: gas/a\nPASS: gas/align-branch-1\n",
+            "gas/align-branch-1"
+        ));
+        assert!(!at(&format!("DB_PASS: {value} two\n"), &value));
+    }
+
+    #[test]
     fn compared_and_substituted_values_are_code() {
         let at = |line: &str, value: &str| {
             let start = line.find(value).unwrap_or(0);
@@ -1540,6 +1617,7 @@ mod tests {
         assert!(is_placeholder(b"${GITHUB_TOKEN}"));
         assert!(is_placeholder(b"CHANGE-THIS! VERY IMPORTANT!"));
         assert!(is_placeholder(b"a1B2c3D4e5F6"));
+        assert!(is_placeholder(b"changeit"));
         assert!(is_placeholder(b"1a2b3c4d5e6f7g8h9i0j1k2l3m4n5o6p"));
         assert!(is_placeholder(b"a1b2c3d4-e5f6-g7h8-i9j0-k1l2m3n4o5p6"));
         assert!(!is_placeholder(b"a1b2c3Xq9vK2mZ7"));

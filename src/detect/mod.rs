@@ -400,7 +400,8 @@ fn accept(
             ))
         || (rule.spec.generic
             && !generated_literal
-            && filters::is_compared_or_substituted(bytes, &secret))
+            && (filters::is_compared_or_substituted(bytes, &secret)
+                || filters::is_test_result_line(bytes, key_start, &secret)))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words.
         || (scored
