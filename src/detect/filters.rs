@@ -461,6 +461,10 @@ const NON_SECRET_VALUES: &[&str] = &[
     "flag",
     "argument",
     "arguments",
+    "command",
+    "setting",
+    "settings",
+    "respectively",
     // Build configuration switches (Perl's `Config.pm`: `d_grpasswd='define'`).
     "define",
     "undef",
@@ -515,7 +519,8 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     // Trailing punctuation of code or markup (`string!`, `production:`, `postgres/`).
     let trimmed = trim_end(value, b"!?:;/.");
     let trimmed_lower = trimmed.to_ascii_lowercase();
-    if is_non_secret_word(trimmed) {
+    // (A comma ends a word of prose: `--proxy-password respectively, and`.)
+    if is_non_secret_word(trimmed) || is_non_secret_word(trim_end(trimmed, b",")) {
         return true;
     }
     // A `user:password` pair whose password is one of those (`admin:admin`).
@@ -1680,6 +1685,8 @@ mod tests {
         assert!(!is_non_literal(b"2147577990", b"\n", false));
         assert!(is_non_literal(b"dep:gix-prompt", b"\"", true));
         assert!(is_non_literal(b"DEBUG", b"\"", true));
+        assert!(is_non_literal(b"respectively,", b" a", false));
+        assert!(is_non_literal(b"command", b"\n", false));
         assert!(is_non_literal(b"PasswordInput", b"\"", true));
         assert!(!is_non_literal(b"BlueHorizon", b"\"", true));
         assert!(is_non_literal(b"12345", b"'", true));
