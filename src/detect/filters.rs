@@ -520,7 +520,7 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     let trimmed = trim_end(value, b"!?:;/.");
     let trimmed_lower = trimmed.to_ascii_lowercase();
     // (A comma ends a word of prose: `--proxy-password respectively, and`.)
-    if is_non_secret_word(trimmed) || is_non_secret_word(trim_end(trimmed, b",")) {
+    if is_non_secret_word(trim_end(trimmed, b",")) {
         return true;
     }
     // A `user:password` pair whose password is one of those (`admin:admin`).
@@ -562,13 +562,8 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     // A field's name, quoted too: camel-cased words, one of them a
     // credential's noun (`"MasterUsername"`, `"PasswordInput"`).
     if is_word_identifier(trimmed)
-        && identifier_words(trimmed).count() >= 2
-        && identifier_words(trimmed).any(|w| {
-            SECRET_NOUNS
-                .iter()
-                .chain(&["username", "user", "name"])
-                .any(|noun| w.eq_ignore_ascii_case(noun.as_bytes()))
-        })
+        && identifier_words(trimmed)
+            .any(|w| is_one_of(w, SECRET_NOUNS) || is_one_of(w, &["username", "user", "name"]))
     {
         return true;
     }
@@ -1049,11 +1044,7 @@ fn is_quoted_prose(bytes: &[u8], quote: u8, secret: &std::ops::Range<usize>) -> 
         && words
             .iter()
             .all(|w| w.iter().all(|b| b.is_ascii_alphabetic() || *b >= 0x80));
-    let names_secret = words.iter().any(|w| {
-        SECRET_NOUNS
-            .iter()
-            .any(|noun| w.eq_ignore_ascii_case(noun.as_bytes()))
-    });
+    let names_secret = words.iter().any(|w| is_one_of(w, SECRET_NOUNS));
     let capitalised = words.iter().all(|w| w[0].is_ascii_uppercase());
     sentence || (wordy && (names_secret || capitalised))
 }
@@ -1216,19 +1207,15 @@ fn names_public_value(key: &[u8]) -> bool {
 /// name; its value is a name too). Not `Secrets.DB_PASSWORD` (the member
 /// names one) nor `token.value` (an instance, lowercase).
 fn names_a_member_of_a_type(identifier: &[u8]) -> bool {
-    let names_credential = |part: &[u8]| {
-        identifier_words(part).any(|w| {
-            SECRET_NOUNS
-                .iter()
-                .any(|n| w.eq_ignore_ascii_case(n.as_bytes()))
-        })
-    };
-    let mut parts = identifier.split(|&b| b == b'.');
-    let (Some(first), Some(last)) = (parts.next(), identifier.rsplit(|&b| b == b'.').next()) else {
+    let names_credential = |part: &[u8]| identifier_words(part).any(|w| is_one_of(w, SECRET_NOUNS));
+    let (Some(first_dot), Some(last_dot)) = (
+        memchr::memchr(b'.', identifier),
+        memchr::memrchr(b'.', identifier),
+    ) else {
         return false;
     };
-    first.len() < identifier.len()
-        && first.first().is_some_and(u8::is_ascii_uppercase)
+    let (first, last) = (&identifier[..first_dot], &identifier[last_dot + 1..]);
+    first.first().is_some_and(u8::is_ascii_uppercase)
         && names_credential(first)
         && !names_credential(last)
         && !is_one_of(last, &["value", "text", "data", "content", "raw", "plain"])

@@ -393,14 +393,11 @@ fn accept(
             .is_some_and(|shape| !filters::decodes_to(shape, value))
         || (rule.spec.generic
             && !generated_literal
-            && filters::is_non_literal(
+            && (filters::is_non_literal(
                 value,
                 &bytes[secret.end..bytes.len().min(secret.end + 2)],
                 delimited,
-            ))
-        || (rule.spec.generic
-            && !generated_literal
-            && (filters::is_compared_or_substituted(bytes, &secret)
+            ) || filters::is_compared_or_substituted(bytes, &secret)
                 || filters::is_test_result_line(bytes, key_start, &secret)))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words.

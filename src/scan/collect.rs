@@ -170,12 +170,10 @@ impl<'r> Collector<'r> {
             let only_in = |kind: fn(&str) -> bool| finding.locations.iter().all(|l| kind(&l.path));
             // Type declarations hold no values: a catch-all match there is a
             // type annotation (`password: Incomplete` in a `.pyi` stub).
-            if scored && only_in(is_type_declaration_path) {
-                continue;
-            }
             // Translation catalogs hold interface text (`confirm_password:
             // Potwierdź moje konto`), not credentials.
-            if scored && only_in(is_translation_catalog_path) {
+            if scored && (only_in(is_type_declaration_path) || only_in(is_translation_catalog_path))
+            {
                 continue;
             }
             if scored && only_in(is_test_or_doc_path) {
@@ -302,38 +300,25 @@ pub fn is_type_declaration_path(path: &str) -> bool {
 /// Directories that hold translation catalogs.
 const TRANSLATION_DIRS: &[&str] = &["locale", "locales", "i18n", "l10n", "lang", "translations"];
 
-/// Extensions of translation catalogs and of the data files such
-/// directories hold.
-const TRANSLATION_EXTENSIONS: &[&str] = &[
-    ".po",
-    ".pot",
-    ".xlf",
-    ".xliff",
-    ".strings",
-    ".arb",
-    ".yml",
-    ".yaml",
-    ".json",
-    ".properties",
-    ".resx",
-];
+/// Extensions of translation catalogs, wherever they are.
+const CATALOG_EXTENSIONS: &[&str] = &[".po", ".pot", ".xlf", ".xliff", ".strings", ".arb"];
+
+/// Extensions of the data files a translation directory holds.
+const TRANSLATION_DATA_EXTENSIONS: &[&str] = &[".yml", ".yaml", ".json", ".properties", ".resx"];
 
 /// True for translation catalogs: gettext `.po`/`.pot`, XLIFF, Apple
-/// `.strings`, Flutter `.arb` files anywhere, and data files (YAML, JSON,
-/// properties, `.resx`) under a `locale(s)`, `i18n`, `l10n`, `lang` or
-/// `translations` directory. Their values are interface text.
+/// `.strings`, Flutter `.arb` files anywhere, and catalogs or data files
+/// (YAML, JSON, properties, `.resx`) under a `locale(s)`, `i18n`, `l10n`,
+/// `lang` or `translations` directory. Their values are interface text.
 pub fn is_translation_catalog_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut parts: Vec<&str> = lower.split(['/', '\\']).collect();
     let Some(file) = parts.pop() else {
         return false;
     };
-    let catalog = [".po", ".pot", ".xlf", ".xliff", ".strings", ".arb"]
-        .iter()
-        .any(|ext| file.ends_with(ext));
-    let in_translation_dir = parts.iter().any(|p| TRANSLATION_DIRS.contains(p))
-        && TRANSLATION_EXTENSIONS.iter().any(|ext| file.ends_with(ext));
-    catalog || in_translation_dir
+    let has = |extensions: &[&str]| extensions.iter().any(|ext| file.ends_with(ext));
+    has(CATALOG_EXTENSIONS)
+        || (parts.iter().any(|p| TRANSLATION_DIRS.contains(p)) && has(TRANSLATION_DATA_EXTENSIONS))
 }
 
 fn location(hit: &Hit, path: &str, blob_id: &str, git: Option<GitProvenance>) -> Location {

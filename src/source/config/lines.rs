@@ -60,10 +60,7 @@ mod tests {
     fn read(text: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
         entries(text, &mut out);
-        out.iter()
-            .filter_map(Entry::key_value)
-            .map(|(key, value)| (key.to_string(), value.to_string()))
-            .collect()
+        super::super::owned_pairs(&out)
     }
 
     #[test]

@@ -92,6 +92,16 @@ impl Entry {
     }
 }
 
+/// The key/value entries of `entries` as owned pairs, for the readers' tests.
+#[cfg(test)]
+pub(crate) fn owned_pairs(entries: &[Entry]) -> Vec<(String, String)> {
+    entries
+        .iter()
+        .filter_map(Entry::key_value)
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect()
+}
+
 /// Why a file could not be parsed.
 #[derive(Debug, thiserror::Error)]
 pub enum ParseError {

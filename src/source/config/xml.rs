@@ -124,10 +124,7 @@ mod tests {
     fn pairs(text: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
         assert!(entries(text, &mut out).is_ok(), "{text}");
-        out.iter()
-            .filter_map(Entry::key_value)
-            .map(|(key, value)| (key.to_string(), value.to_string()))
-            .collect()
+        super::super::owned_pairs(&out)
     }
 
     #[test]
