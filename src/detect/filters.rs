@@ -1610,6 +1610,9 @@ mod tests {
         assert!(is_placeholder(b"CHANGE-THIS! VERY IMPORTANT!"));
         assert!(is_placeholder(b"a1B2c3D4e5F6"));
         assert!(is_placeholder(b"changeit"));
+        // The README's list: `changeme`, `xxxx` and `123456` inside a value too.
+        assert!(is_placeholder(b"changeme"));
+        assert!(is_placeholder(b"db-pw-123456"));
         assert!(is_placeholder(b"1a2b3c4d5e6f7g8h9i0j1k2l3m4n5o6p"));
         assert!(is_placeholder(b"a1b2c3d4-e5f6-g7h8-i9j0-k1l2m3n4o5p6"));
         assert!(!is_placeholder(b"a1b2c3Xq9vK2mZ7"));
