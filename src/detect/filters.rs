@@ -34,6 +34,9 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "####",
     "${",
     "{{",
+    // An elided example (`"registrytoken": "9cbaf023786cd7..."`).
+    "...",
+    "…",
 ];
 
 /// Obvious sequences that no random token contains.
@@ -272,6 +275,7 @@ const FAKE_WORDS: &[&str] = &[
     "change",
     "config",
     "default",
+    "data",
 ];
 
 /// True when a lowercase value splits (at `_`, `-`, `.` or anywhere) into
@@ -374,6 +378,11 @@ const NON_SECRET_VALUES: &[&str] = &[
     "testpass",
     "mypassword",
     "mysecret",
+    // The famous example passwords: bash.org's and XKCD 936's (`Tr0ub4dor&3`).
+    "hunter2",
+    "correcthorsebatterystaple",
+    "tr0ub4dor",
+    "tr0ub4dor&3",
     // fetch() `credentials` modes.
     "include",
     "same-origin",
@@ -588,7 +597,7 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
                 || b.is_ascii_digit()
                 || matches!(b, b'/' | b'-' | b'_' | b'.' | b'@')
         });
-    if url_path {
+    if url_path || is_path_or_url_of_words(value) {
         return true;
     }
     // Dotted or namespaced identifiers: config.password, settings::TOKEN.
@@ -614,6 +623,56 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
         .iter()
         .all(|&b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
         && value.contains(&b'_')
+}
+
+/// A path or URL made of words, quoted too: a relative lowercase path of
+/// three or more parts (`"dockerfile/run/security"`,
+/// `"instance/service-accounts/"`), a Windows path (`C:/foo/bar`,
+/// `D:\builds`) or a URL whose address is lowercase words
+/// (`config://whatever`). Random secrets that hold `/` have capitals.
+fn is_path_or_url_of_words(value: &[u8]) -> bool {
+    let word_path = |text: &[u8]| {
+        text.iter().any(u8::is_ascii_lowercase)
+            && text.iter().all(|&b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'/' | b'-' | b'_' | b'.')
+            })
+    };
+    let slashes = value.iter().filter(|&&b| b == b'/').count();
+    if slashes >= 2 && word_path(value) {
+        return true;
+    }
+    if let [drive, b':', b'/' | b'\\', ..] = value {
+        return drive.is_ascii_alphabetic();
+    }
+    let Some(scheme_end) = memchr::memmem::find(value, b"://") else {
+        return false;
+    };
+    let (scheme, address) = (&value[..scheme_end], &value[scheme_end + 3..]);
+    !scheme.is_empty()
+        && scheme.iter().all(u8::is_ascii_alphabetic)
+        && address
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || matches!(b, b'/' | b'-' | b'.'))
+}
+
+/// A description of the fields of `/etc/passwd` or `/etc/group` around a
+/// value, not a credential: words joined by colons, one of them a field
+/// only those files have (`name:password:UID:GID:GECOS:directory:shell`,
+/// `Name:Pass:Gid:List`, Scheme's `"passwd:gecos"`).
+pub fn is_passwd_format(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let field = |b: &u8| b.is_ascii_alphabetic() || matches!(b, b'_' | b':');
+    let start = run_start(bytes, secret.start, field);
+    let end = secret.end
+        + bytes[secret.end..]
+            .iter()
+            .take_while(|b| field(b))
+            .count();
+    let fields = &bytes[start..end];
+    let mut parts = fields.split(|&b| b == b':');
+    let count = fields.iter().filter(|&&b| b == b':').count();
+    count >= 1
+        && parts.clone().all(|part| !part.is_empty())
+        && parts.any(|part| is_one_of(part, &["uid", "gid", "gecos"]))
 }
 
 /// A Ruby predicate call or a nullable type, unquoted: an identifier with
@@ -964,6 +1023,9 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     }
     // An attribute of an object: `self.password = credentials`, ...
     let target = &bytes[line_start(bytes, key_ident_start)..key_ident_start];
+    if names_a_variable(bytes, key_ident_start, before, secret) {
+        return true;
+    }
     // ... or one target of a tuple assignment: `username, password = split`.
     // (A previous pair, `{user = hello, password = ...}`, is no tuple.)
     let tuple =
@@ -1006,6 +1068,61 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     colon
         && (matches!(next, Some(b'=' | b'{' | b'>' | b'|'))
             || (!lowercase && matches!(next, Some(b',' | b';' | b')'))))
+}
+
+/// True when an unquoted identifier after a key is, by the code around it,
+/// a variable or a type rather than a literal:
+/// - after Go's `:=` (`key := uint64FromFileKey{…}`), an expression;
+/// - before `{`: a composite literal's type or a block (`key := openSSHKey{`);
+/// - a field of a composite literal (`RegistryLoginResult{Auth: response}`);
+/// - the last field on its line of a multi-line object or struct literal,
+///   the key first on the line (`Credentials: creds,`, Python's
+///   `"SECRET_BLOCK": session,`): a YAML value runs to the end of its line,
+///   so a YAML value there would hold the comma;
+/// - assigned to a member on an indented line or to an exported one
+///   (`opt.credentials = creds`, `cfg.Credentials = provider`).
+fn names_a_variable(
+    bytes: &[u8],
+    key_ident_start: usize,
+    before: &[u8],
+    secret: &std::ops::Range<usize>,
+) -> bool {
+    let line = line_start(bytes, key_ident_start);
+    let line_before = &bytes[line..key_ident_start];
+    let rest = &bytes[secret.end..];
+    let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let after = rest.trim_ascii();
+    if memchr::memmem::find(before, b":=").is_some() || after.first() == Some(&b'{') {
+        return true;
+    }
+    let colon = before.contains(&b':') && !before.contains(&b'=');
+    let in_composite = line_before
+        .windows(2)
+        .any(|w| is_word_byte(&w[0]) && w[1] == b'{');
+    if colon && in_composite && matches!(after.first(), Some(b',' | b'}')) {
+        return true;
+    }
+    let first_on_line = line_before
+        .iter()
+        .all(|b| b.is_ascii_whitespace() || is_quote(b));
+    if colon && first_on_line && after == b"," {
+        return true;
+    }
+    // A member of an object, exported (Go) or on an indented line of code:
+    // `.properties` keys start their line.
+    let member = line_before.ends_with(b".")
+        && line_before[..line_before.len() - 1]
+            .last()
+            .is_some_and(is_word_byte);
+    let indented = matches!(line_before.first(), Some(b' ' | b'\t'));
+    let code_member = member && (indented || bytes[key_ident_start].is_ascii_uppercase());
+    let key_ident_end = key_ident_start
+        + bytes[key_ident_start..secret.start]
+            .iter()
+            .take_while(|b| is_word_byte(b))
+            .count();
+    let separator = bytes[key_ident_end..secret.start].trim_ascii();
+    code_member && separator == b"=" && after.is_empty()
 }
 
 /// True when the quoted string a value starts goes on with words, closing
@@ -1149,8 +1266,9 @@ fn follows_pair(target: &[u8]) -> bool {
 }
 
 /// True when `value` is the base64 encoding (padded) of a short plain word
-/// (`dG9rZW4=` is "token"): the sample data of a Kubernetes secret or a test
-/// fixture, not a credential.
+/// (`dG9rZW4=` is "token"; `dG90bwo=` is `echo toto | base64`, newline
+/// included): the sample data of a Kubernetes secret or a test fixture, not
+/// a credential.
 fn encodes_short_word(value: &[u8]) -> bool {
     use base64::Engine as _;
     if value.len() > 16 || !value.ends_with(b"=") {
@@ -1158,7 +1276,34 @@ fn encodes_short_word(value: &[u8]) -> bool {
     }
     base64::engine::general_purpose::STANDARD
         .decode(value)
-        .is_ok_and(|word| !word.is_empty() && word.iter().all(u8::is_ascii_lowercase))
+        .is_ok_and(|word| {
+            let word = word.strip_suffix(b"\n").unwrap_or(&word);
+            !word.is_empty() && word.iter().all(u8::is_ascii_lowercase)
+        })
+}
+
+/// True when `value` is base64 of printable text that is itself a
+/// placeholder or says it is fake (`dGhpcyBpcyBhIGZha2UgYmVhcmVyIHRva2VuIQ==`
+/// is "this is a fake bearer token!", `Y2hhbmdlbWU=` is "changeme"). A real
+/// secret's bytes are random, and a base64-wrapped real token decodes to a
+/// value that passes the same checks as the token itself.
+pub fn decodes_to_placeholder(value: &[u8]) -> bool {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    if value.len() < 8 || value.len() > 512 {
+        return false;
+    }
+    let decoded = [STANDARD, URL_SAFE, STANDARD_NO_PAD, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(value).ok());
+    let Some(text) = decoded else {
+        return false;
+    };
+    let text = text.strip_suffix(b"\n").unwrap_or(&text);
+    text.len() >= 4
+        && text.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
+        && (is_placeholder(text)
+            || identifier_words(text).any(|w| is_one_of(w, &["fake", "dummy", "bogus"])))
 }
 
 /// True when what follows an unquoted value ends a statement of C-like code:
@@ -1266,6 +1411,8 @@ const PROPERTY_WORDS: &[&str] = &[
     "reference",
     // Settings of a password check (`pam_passwdqc_options`).
     "options",
+    // Where a token comes from (`auth.google.tokenSource`, `token_source`).
+    "source",
 ];
 
 /// Words that, before a final `token`, make it a protocol's bookkeeping
@@ -1362,6 +1509,8 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
 /// (random letters almost always hold a four-consonant run). Not for
 /// passwords, which people make of words.
 pub fn is_word_identifier(value: &[u8]) -> bool {
+    // A version or variant number may end it (`DefaultGatewayIPv4`).
+    let value = trim_end(value, b"0123456789");
     if value.len() < 8
         || !value
             .iter()
@@ -1729,7 +1878,7 @@ mod tests {
         // Plain words are left to the generic scorer: real passwords can be words.
         assert!(!is_non_literal(b"hunter", b"", false));
         assert!(!is_non_literal(b"hX9#kq2!Lm", b"", false));
-        assert!(!is_non_literal(b"Tr0ub4dor&3", b"\"", false));
+        assert!(!is_non_literal(b"Qm7vx&2Lp", b"\"", false));
         // A whole quoted string shaped like an identifier is left to the scorer...
         assert!(is_non_literal(b"reset_token_value", b"", false));
         assert!(!is_non_literal(b"reset_token_value", b"\"", true));
@@ -1977,6 +2126,86 @@ mod tests {
         assert!(check("password = _(\"Secret\")", "Secret"));
         assert!(!check(&format!("passphrase = []byte(\"{mixed}\")"), &mixed));
         assert!(!check(&format!("password = String(\"{mixed}\")"), &mixed));
+    }
+
+    #[test]
+    fn identifiers_that_code_makes_variables() {
+        let check = |line: &str, key: &str, value: &str| {
+            let start = line.rfind(value).expect("value in line");
+            let key = line.find(key).expect("key in line");
+            is_code_context(line.as_bytes(), key, &(start..start + value.len()))
+        };
+        assert!(check(
+            "\tkey := uint64FromFileKey{format, filename}\n",
+            "key",
+            "uint64FromFileKey"
+        ));
+        assert!(check("\tkey := openSSHKey{\n", "key", "openSSHKey"));
+        assert!(check(
+            "\treturn RegistryLoginResult{Auth: response}, err\n",
+            "Auth",
+            "response"
+        ));
+        assert!(check("\t\tCredentials:   creds,\n", "Credentials", "creds"));
+        assert!(check("    \"SECRET_BLOCK\": session,\n", "SECRET", "session"));
+        assert!(check("\tcfg.Credentials = provider\n", "Credentials", "provider"));
+        assert!(check("\t\topt.credentials = creds\n", "credentials", "creds"));
+        // Literals stay: a YAML value, a properties key, an inline map.
+        let word = ["sek", "rit"].concat();
+        assert!(!check(&format!("password: {word}\n"), "password", &word));
+        assert!(!check(&format!("db.password = {word}\n"), "password", &word));
+        assert!(!check(
+            &format!("{{user: bob, password: {word}, port: 5}}\n"),
+            "password",
+            &word
+        ));
+    }
+
+    #[test]
+    fn paths_urls_and_field_lists_are_not_values() {
+        let literal = |value: &str| is_non_literal(value.as_bytes(), b"\"", true);
+        assert!(literal("dockerfile/run/security"));
+        assert!(literal("instance/service-accounts/"));
+        assert!(literal("C:/foo/bar"));
+        assert!(literal("D:\\builds\\out"));
+        assert!(literal("config://whatever"));
+        // Random values with slashes have capitals (assembled at run time).
+        let random = ["k1zPZ/M6uV", "xMQ3oxq/goYlNuJ"].concat();
+        assert!(!literal(&random));
+        let fields = |line: &str, value: &str| {
+            let start = line.find(value).expect("value in line");
+            is_passwd_format(line.as_bytes(), &(start..start + value.len()))
+        };
+        assert!(fields(
+            "//  name:password:UID:GID:GECOS:directory:shell\n",
+            "UID:GID:GECOS:directory:shell"
+        ));
+        assert!(fields("// Name:Pass:Gid:List\n", "Gid:List"));
+        assert!(fields("    \"passwd:gecos\",\n", "gecos"));
+        assert!(!fields(&format!("password: {random}\n"), &random));
+        assert!(!fields("auth=admin:Gk2vLq\n", "Gk2vLq"));
+    }
+
+    #[test]
+    fn encoded_placeholders_are_placeholders() {
+        use base64::Engine as _;
+        let encode = |text: &[u8]| base64::engine::general_purpose::STANDARD.encode(text);
+        assert!(decodes_to_placeholder(
+            encode(b"this is a fake bearer token!").as_bytes()
+        ));
+        assert!(decodes_to_placeholder(encode(b"changeme").as_bytes()));
+        assert!(encodes_short_word(encode(b"toto\n").as_bytes()));
+        // Random bytes, or a random printable value, are no placeholder.
+        let random = encode(&[0x9c, 0x21, 0xf7, 0x03, 0xee, 0x5a, 0x81, 0x44, 0xd0, 0x6b, 0x12]);
+        assert!(!decodes_to_placeholder(random.as_bytes()));
+        let printable = encode(["Vr7kq2", "LmzP0w"].concat().as_bytes());
+        assert!(!decodes_to_placeholder(printable.as_bytes()));
+        // An elided example and the famous example passwords.
+        assert!(is_placeholder(["9cbaf02", "3786cd7..."].concat().as_bytes()));
+        let xkcd = ["correct", "horse", "battery", "staple"].concat();
+        assert!(is_non_literal(xkcd.as_bytes(), b"\n", false));
+        assert!(is_non_literal(["Tr0ub", "4dor"].concat().as_bytes(), b"&3", true));
+        assert!(is_word_identifier(b"DefaultGatewayIPv4"));
     }
 
     #[test]

@@ -386,6 +386,7 @@ fn accept(
     let scored = rule.scored() && !(rule.spec.quoted_values && delimited && generated);
     if entropy < rule.spec.min_entropy
         || filters::is_placeholder(value)
+        || filters::decodes_to_placeholder(value)
         || filters::has_stopword(value, &rule.stopwords)
         || rule
             .spec
@@ -398,6 +399,7 @@ fn accept(
                 &bytes[secret.end..bytes.len().min(secret.end + 2)],
                 delimited,
             ) || filters::is_compared_or_substituted(bytes, &secret)
+                || filters::is_passwd_format(bytes, &secret)
                 || filters::is_test_result_line(bytes, key_start, &secret)))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words.
