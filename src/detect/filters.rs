@@ -634,7 +634,9 @@ fn is_path_or_url_of_words(value: &[u8]) -> bool {
     let word_path = |text: &[u8]| {
         text.iter().any(u8::is_ascii_lowercase)
             && text.iter().all(|&b| {
-                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'/' | b'-' | b'_' | b'.')
+                b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || matches!(b, b'/' | b'-' | b'_' | b'.')
             })
     };
     let slashes = value.iter().filter(|&&b| b == b'/').count();
@@ -662,11 +664,7 @@ fn is_path_or_url_of_words(value: &[u8]) -> bool {
 pub fn is_passwd_format(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
     let field = |b: &u8| b.is_ascii_alphabetic() || matches!(b, b'_' | b':');
     let start = run_start(bytes, secret.start, field);
-    let end = secret.end
-        + bytes[secret.end..]
-            .iter()
-            .take_while(|b| field(b))
-            .count();
+    let end = secret.end + bytes[secret.end..].iter().take_while(|b| field(b)).count();
     let fields = &bytes[start..end];
     let mut parts = fields.split(|&b| b == b':');
     let count = fields.iter().filter(|&&b| b == b':').count();
@@ -2147,13 +2145,29 @@ mod tests {
             "response"
         ));
         assert!(check("\t\tCredentials:   creds,\n", "Credentials", "creds"));
-        assert!(check("    \"SECRET_BLOCK\": session,\n", "SECRET", "session"));
-        assert!(check("\tcfg.Credentials = provider\n", "Credentials", "provider"));
-        assert!(check("\t\topt.credentials = creds\n", "credentials", "creds"));
+        assert!(check(
+            "    \"SECRET_BLOCK\": session,\n",
+            "SECRET",
+            "session"
+        ));
+        assert!(check(
+            "\tcfg.Credentials = provider\n",
+            "Credentials",
+            "provider"
+        ));
+        assert!(check(
+            "\t\topt.credentials = creds\n",
+            "credentials",
+            "creds"
+        ));
         // Literals stay: a YAML value, a properties key, an inline map.
         let word = ["sek", "rit"].concat();
         assert!(!check(&format!("password: {word}\n"), "password", &word));
-        assert!(!check(&format!("db.password = {word}\n"), "password", &word));
+        assert!(!check(
+            &format!("db.password = {word}\n"),
+            "password",
+            &word
+        ));
         assert!(!check(
             &format!("{{user: bob, password: {word}, port: 5}}\n"),
             "password",
@@ -2196,15 +2210,23 @@ mod tests {
         assert!(decodes_to_placeholder(encode(b"changeme").as_bytes()));
         assert!(encodes_short_word(encode(b"toto\n").as_bytes()));
         // Random bytes, or a random printable value, are no placeholder.
-        let random = encode(&[0x9c, 0x21, 0xf7, 0x03, 0xee, 0x5a, 0x81, 0x44, 0xd0, 0x6b, 0x12]);
+        let random = encode(&[
+            0x9c, 0x21, 0xf7, 0x03, 0xee, 0x5a, 0x81, 0x44, 0xd0, 0x6b, 0x12,
+        ]);
         assert!(!decodes_to_placeholder(random.as_bytes()));
         let printable = encode(["Vr7kq2", "LmzP0w"].concat().as_bytes());
         assert!(!decodes_to_placeholder(printable.as_bytes()));
         // An elided example and the famous example passwords.
-        assert!(is_placeholder(["9cbaf02", "3786cd7..."].concat().as_bytes()));
+        assert!(is_placeholder(
+            ["9cbaf02", "3786cd7..."].concat().as_bytes()
+        ));
         let xkcd = ["correct", "horse", "battery", "staple"].concat();
         assert!(is_non_literal(xkcd.as_bytes(), b"\n", false));
-        assert!(is_non_literal(["Tr0ub", "4dor"].concat().as_bytes(), b"&3", true));
+        assert!(is_non_literal(
+            ["Tr0ub", "4dor"].concat().as_bytes(),
+            b"&3",
+            true
+        ));
         assert!(is_word_identifier(b"DefaultGatewayIPv4"));
     }
 
