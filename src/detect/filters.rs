@@ -276,12 +276,14 @@ const FAKE_WORDS: &[&str] = &[
     "config",
     "default",
     "data",
+    "db",
 ];
 
 /// True when a lowercase value splits (at `_`, `-`, `.` or anywhere) into
 /// [`FAKE_WORDS`] only, after its trailing digits are dropped.
 fn is_made_of_fake_words(lower: &[u8]) -> bool {
-    let stem = trim_end(lower, b"0123456789");
+    let stem = unleet(trim_end(lower, b"0123456789"));
+    let stem = stem.as_slice();
     if stem.is_empty()
         || !stem
             .iter()
@@ -315,19 +317,62 @@ fn splits_into_fake_words(word: &[u8]) -> bool {
     reachable[word.len()]
 }
 
+/// Rows of a QWERTY keyboard: neighbours on a row count like `abc` does.
+const KEYBOARD_ROWS: &[&[u8]] = &[b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+
 /// True for a value made only of counting runs of at least three characters,
-/// `1234`, `abc123`, `12345abcde`, `abc123def456`: the keyboard filler of examples.
+/// up or down the alphabet, the digits or a keyboard row, maybe split by
+/// `-`, `_`, `.` or `:` (`1234`, `abc123`, `abc123def456`, `ponmlkjihgfedcba`,
+/// `asdfqwer1234`, `abcd:efgh`): the keyboard filler of examples.
 fn is_counting_runs(lower: &[u8]) -> bool {
-    if lower.len() < 4 {
-        return false;
-    }
-    let mut run = 1;
+    lower.len() >= 4
+        && lower
+            .split(|b| matches!(b, b'-' | b'_' | b'.' | b':'))
+            .all(|part| part.is_empty() || counts_in_runs(part))
+}
+
+/// One part of [`is_counting_runs`]: every character in a counting run of
+/// three or more, each run counting one way (up, down or along a keyboard
+/// row: `yzyx` turns and is no run).
+fn counts_in_runs(lower: &[u8]) -> bool {
+    const UP: u8 = 1;
+    const DOWN: u8 = 2;
+    const ROW: u8 = 4;
+    let ways = |a: u8, b: u8| {
+        let alphanumeric = a.is_ascii_alphanumeric();
+        let mut ways = 0;
+        if alphanumeric && b == a.wrapping_add(1) {
+            ways |= UP;
+        }
+        if alphanumeric && b == a.wrapping_sub(1) {
+            ways |= DOWN;
+        }
+        if KEYBOARD_ROWS
+            .iter()
+            .any(|row| row.windows(2).any(|w| w == [a, b]))
+        {
+            ways |= ROW;
+        }
+        ways
+    };
+    let (mut run, mut way) = (1, 0);
     for pair in lower.windows(2) {
-        let counts = pair[0].is_ascii_alphanumeric() && pair[1] == pair[0].wrapping_add(1);
-        if counts {
+        let pair_ways = ways(pair[0], pair[1]);
+        if run > 1 && pair_ways & way != 0 {
             run += 1;
-        } else if run >= 3 {
-            run = 1;
+            way &= pair_ways;
+        } else if run == 1 || run >= 3 {
+            // A new run: the first pair, or after a finished one.
+            if pair_ways == 0 {
+                if run == 1 {
+                    return false;
+                }
+                run = 1;
+                way = 0;
+            } else {
+                run = 2;
+                way = pair_ways;
+            }
         } else {
             return false;
         }
@@ -378,7 +423,9 @@ const NON_SECRET_VALUES: &[&str] = &[
     "testpass",
     "mypassword",
     "mysecret",
-    // The famous example passwords: bash.org's and XKCD 936's (`Tr0ub4dor&3`).
+    // The famous example passwords: bash.org's (`hunter2`, also with other
+    // digits) and XKCD 936's (`Tr0ub4dor&3`).
+    "hunter",
     "hunter2",
     "correcthorsebatterystaple",
     "tr0ub4dor",
@@ -477,6 +524,22 @@ const NON_SECRET_VALUES: &[&str] = &[
     // Build configuration switches (Perl's `Config.pm`: `d_grpasswd='define'`).
     "define",
     "undef",
+    // GitHub Actions' `secrets: inherit` (reusable workflows).
+    "inherit",
+    // Values a test marks as not used (`spring.amqp.password=ignored`).
+    "ignored",
+    "unused",
+    "notused",
+    // RabbitMQ's documented default account.
+    "guest",
+    // How a framework stores a field, not a value (Laravel's casts and
+    // validation rules: `'password' => 'hashed'`, `'encrypted:array'`,
+    // `'confirmed'`).
+    "hashed",
+    "encrypted",
+    "confirmed",
+    "array",
+    "json",
 ];
 
 /// True when `word` is one of [`NON_SECRET_VALUES`], compared lowercased,
@@ -485,10 +548,31 @@ const NON_SECRET_VALUES: &[&str] = &[
 fn is_non_secret_word(word: &[u8]) -> bool {
     let lower = word.to_ascii_lowercase();
     let stem = trim_end(&lower, b"0123456789");
+    let unleet = unleet(stem);
     let joined = || stem.iter().filter(|b| !matches!(b, b'_' | b'-'));
-    NON_SECRET_VALUES
-        .iter()
-        .any(|w| lower == w.as_bytes() || stem == w.as_bytes() || joined().eq(w.as_bytes()))
+    NON_SECRET_VALUES.iter().any(|w| {
+        lower == w.as_bytes()
+            || stem == w.as_bytes()
+            || unleet == w.as_bytes()
+            || joined().eq(w.as_bytes())
+    })
+}
+
+/// `word` (lowercase) with the digits and signs that stand in for letters
+/// read back as letters (`p4ssw0rd`, `p@ssw0rd`, `s3cr3t`): the textbook
+/// spellings of example passwords. Trailing digits are cut before this.
+fn unleet(word: &[u8]) -> Vec<u8> {
+    word.iter()
+        .map(|&b| match b {
+            b'0' => b'o',
+            b'1' => b'i',
+            b'3' => b'e',
+            b'4' | b'@' => b'a',
+            b'5' | b'$' => b's',
+            b'7' => b't',
+            other => other,
+        })
+        .collect()
 }
 
 /// True when a generic rule's value is code, a reference or a keyword rather
@@ -506,6 +590,14 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
         || after.starts_with(b"::")
         || (value.ends_with(b"-") && after.first() == Some(&b'>'))
     {
+        return true;
+    }
+    // A PHP namespace path (`'auth' => \Illuminate\Auth\Authenticate::class`).
+    let namespaced = after.first() == Some(&b'\\')
+        && after.get(1).is_some_and(u8::is_ascii_uppercase)
+        && value.first().is_some_and(u8::is_ascii_uppercase)
+        && value.iter().all(u8::is_ascii_alphanumeric);
+    if namespaced {
         return true;
     }
     // The rest of the value is masked: `xoxp-1234-5678-####…`, `sk-****`.
@@ -1282,7 +1374,9 @@ fn encodes_short_word(value: &[u8]) -> bool {
 
 /// True when `value` is base64 of printable text that is itself a
 /// placeholder or says it is fake (`dGhpcyBpcyBhIGZha2UgYmVhcmVyIHRva2VuIQ==`
-/// is "this is a fake bearer token!", `Y2hhbmdlbWU=` is "changeme"). A real
+/// is "this is a fake bearer token!", `Y2hhbmdlbWU=` is "changeme"), a
+/// `user:password` pair with a textbook password (`username:password`) or a
+/// variable's name (`ACCESS_KEY`). A real
 /// secret's bytes are random, and a base64-wrapped real token decodes to a
 /// value that passes the same checks as the token itself.
 pub fn decodes_to_placeholder(value: &[u8]) -> bool {
@@ -1298,9 +1392,18 @@ pub fn decodes_to_placeholder(value: &[u8]) -> bool {
         return false;
     };
     let text = text.strip_suffix(b"\n").unwrap_or(&text);
+    let text = text.strip_suffix(b"\r").unwrap_or(text);
+    // A `user:password` pair's password (Docker's `auth`, Basic credentials).
+    let password = memchr::memchr(b':', text).map_or(text, |colon| &text[colon + 1..]);
+    let upper_snake = text.contains(&b'_')
+        && text
+            .iter()
+            .all(|&b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
     text.len() >= 4
         && text.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
         && (is_placeholder(text)
+            || upper_snake
+            || is_non_secret_word(password)
             || identifier_words(text).any(|w| is_one_of(w, &["fake", "dummy", "bogus"])))
 }
 
@@ -1440,6 +1543,8 @@ const TOKEN_QUALIFIERS: &[&str] = &[
 /// rather than a credential (`result_key`, `partition_key`, `cache_key`).
 const KEY_QUALIFIERS: &[&str] = &[
     "result",
+    // Where Terraform keeps a state (`state_key = "rds_instance_four"`).
+    "state",
     // A document's or a stored object's name (`DocumentKey=…`, S3's `ObjectKey`).
     "document",
     "object",
@@ -1509,6 +1614,26 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
 pub fn is_word_identifier(value: &[u8]) -> bool {
     // A version or variant number may end it (`DefaultGatewayIPv4`).
     let value = trim_end(value, b"0123456789");
+    has_hump(value) && is_made_of_pronounceable_words(value)
+}
+
+/// True for a lowercase phrase of pronounceable words joined by `-` or `_`
+/// (`configured-by-env`, `host-boundary-crossed`, `stored_locally`): the
+/// descriptive value of a test or a setting's name. Like
+/// [`is_word_identifier`], only for key and token rules: people make
+/// passwords and passphrases of words.
+pub fn is_word_phrase(value: &[u8]) -> bool {
+    value.iter().any(|b| matches!(b, b'_' | b'-'))
+        && value
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'))
+        && is_made_of_pronounceable_words(value)
+}
+
+/// The word test of [`is_word_identifier`] and [`is_word_phrase`]: letters
+/// (and `_`/`-`) only, at least eight, two or more words, every word with a
+/// vowel and no run of four consonants, at most one word shorter than three.
+fn is_made_of_pronounceable_words(value: &[u8]) -> bool {
     if value.len() < 8
         || !value
             .iter()
@@ -1516,7 +1641,6 @@ pub fn is_word_identifier(value: &[u8]) -> bool {
     {
         return false;
     }
-    let humped = has_hump(value);
     let (mut words, mut short) = (0, 0);
     for word in identifier_words(value) {
         words += 1;
@@ -1541,7 +1665,7 @@ pub fn is_word_identifier(value: &[u8]) -> bool {
     }
     // Random mixed case splits into many tiny "words" (`qyOIhJiM`); names
     // split into real ones (`Id` may be one of them).
-    words >= 2 && short <= 1 && value.len() >= 4 * words && humped
+    words >= 2 && short <= 1 && value.len() >= 4 * words
 }
 
 /// The words of an identifier, as written: split at every byte that is not
@@ -1855,7 +1979,9 @@ mod tests {
         assert!(is_non_literal(b"12345abcde", b"'", true));
         assert!(is_non_literal(b"abcd1234efg567", b"\n", false));
         assert!(!is_non_literal(b"abc1239xk", b"'", true));
-        assert!(!is_non_literal(b"xyz987", b"'", true));
+        // Counting down is filler too; a run that stops short is not.
+        assert!(is_non_literal(b"xyz987", b"'", true));
+        assert!(!is_non_literal(b"xyz9k7", b"'", true));
         assert!(is_translated_label("Senha".as_bytes()));
         assert!(is_translated_label("Powtórz hasło".as_bytes()));
         assert!(is_translated_label("パスワード\"".as_bytes()));
@@ -1874,7 +2000,7 @@ mod tests {
         ));
         assert!(is_non_literal(b"unsafe", b"", false));
         // Plain words are left to the generic scorer: real passwords can be words.
-        assert!(!is_non_literal(b"hunter", b"", false));
+        assert!(!is_non_literal(b"harbour", b"", false));
         assert!(!is_non_literal(b"hX9#kq2!Lm", b"", false));
         assert!(!is_non_literal(b"Qm7vx&2Lp", b"\"", false));
         // A whole quoted string shaped like an identifier is left to the scorer...
@@ -2145,13 +2271,16 @@ mod tests {
             "response"
         ));
         assert!(check("\t\tCredentials:   creds,\n", "Credentials", "creds"));
+        // (Lines assembled at run time: this source holds no such assignment.)
+        let name = ["SECRET", "_BLOCK"].concat();
         assert!(check(
-            "    \"SECRET_BLOCK\": session,\n",
+            &format!("    \"{name}\": session,\n"),
             "SECRET",
             "session"
         ));
+        let member = ["Creden", "tials"].concat();
         assert!(check(
-            "\tcfg.Credentials = provider\n",
+            &format!("\tcfg.{member} = provider\n"),
             "Credentials",
             "provider"
         ));
@@ -2228,6 +2357,51 @@ mod tests {
             true
         ));
         assert!(is_word_identifier(b"DefaultGatewayIPv4"));
+    }
+
+    #[test]
+    fn counting_keyboard_and_textbook_spellings_are_filler() {
+        assert!(is_counting_runs(b"ponmlkjihgfedcba"));
+        assert!(is_counting_runs(b"asdfqwer1234asdf"));
+        assert!(is_counting_runs(b"abcd:efgh"));
+        assert!(is_counting_runs(b"123321"));
+        // A run that turns is no run (an obfuscated password of CredData's shape).
+        assert!(!is_counting_runs(b"yzyxdfe"));
+        assert!(!is_counting_runs(b"qmzv"));
+        for textbook in [
+            "p4ssw0rd",
+            "P@ssw0rd123",
+            "guest",
+            "inherit",
+            "hashed",
+            "hunter42",
+        ] {
+            assert!(is_non_secret_word(textbook.as_bytes()), "{textbook}");
+        }
+        assert!(is_made_of_fake_words(b"verys3cret"));
+        assert!(is_made_of_fake_words(b"dbpass"));
+        assert!(!is_made_of_fake_words(b"v3rqzt"));
+        // PHP's namespaced class names.
+        assert!(is_non_literal(b"Illuminate", b"\\A", false));
+        assert!(!is_non_literal(b"Illuminate", b"\"", true));
+    }
+
+    #[test]
+    fn word_phrases_and_encoded_names() {
+        use base64::Engine as _;
+        let encode = |text: &[u8]| base64::engine::general_purpose::STANDARD.encode(text);
+        assert!(is_word_phrase(b"configured-by-env"));
+        assert!(is_word_phrase(b"host-boundary-crossed"));
+        assert!(is_word_phrase(b"stored_locally"));
+        assert!(!is_word_phrase(b"xkqzbv-rtmplw"));
+        assert!(!is_word_phrase(b"Configured-By-Env"));
+        assert!(!is_word_phrase(b"compute"));
+        assert!(decodes_to_placeholder(
+            encode(b"username:password").as_bytes()
+        ));
+        assert!(decodes_to_placeholder(encode(b"ACCESS_KEY\r\n").as_bytes()));
+        let pair = [&b"deploy:"[..], b"Vr7kq2Lmz"].concat();
+        assert!(!decodes_to_placeholder(encode(&pair).as_bytes()));
     }
 
     #[test]

@@ -190,6 +190,12 @@ pub(crate) fn is_password_rule(id: &str) -> bool {
     group_of(id) == 0
 }
 
+/// True for the generic rules of machine-made credentials, tokens and keys
+/// (not passwords or secrets, which people may make of words).
+pub(crate) fn is_token_or_key_rule(id: &str) -> bool {
+    matches!(group_of(id), 2 | 3)
+}
+
 /// Feature groups of the generic rules, by their ids.
 fn group_of(id: &str) -> usize {
     // Rule ids are dotted lowercase (checked when rules load).
