@@ -277,6 +277,7 @@ const FAKE_WORDS: &[&str] = &[
     "default",
     "data",
     "db",
+    "custom",
 ];
 
 /// True when a lowercase value splits (at `_`, `-`, `.` or anywhere) into
@@ -540,6 +541,7 @@ const NON_SECRET_VALUES: &[&str] = &[
     "confirmed",
     "array",
     "json",
+    "collection",
 ];
 
 /// True when `word` is one of [`NON_SECRET_VALUES`], compared lowercased,
@@ -624,10 +626,14 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if is_non_secret_word(trim_end(trimmed, b",")) {
         return true;
     }
-    // A `user:password` pair whose password is one of those (`admin:admin`).
+    // A `user:password` pair whose password is one of those (`admin:admin`)
+    // or the user's name again (`cassandra:cassandra`).
     if let Some(colon) = value.iter().position(|&b| b == b':') {
-        let password = &value[colon + 1..];
-        if colon > 0 && !password.contains(&b':') && is_non_secret_word(password) {
+        let (user, password) = (&value[..colon], &value[colon + 1..]);
+        if colon > 0
+            && !password.contains(&b':')
+            && (is_non_secret_word(password) || user.eq_ignore_ascii_case(password))
+        {
             return true;
         }
     }
@@ -747,6 +753,30 @@ fn is_path_or_url_of_words(value: &[u8]) -> bool {
         && address
             .iter()
             .all(|&b| b.is_ascii_lowercase() || matches!(b, b'/' | b'-' | b'.'))
+}
+
+/// True when a password repeats the user name given earlier on its line
+/// (`user=guest&pass=guest`, or a Spring test setting a database's
+/// `username=` and `password=` properties to the same word): the demo
+/// account of a test or an example, not a credential anyone chose. `key_start` is where the key starts.
+pub fn repeats_the_user_name(
+    bytes: &[u8],
+    key_start: usize,
+    secret: &std::ops::Range<usize>,
+) -> bool {
+    let value = &bytes[secret.clone()];
+    let start = line_start(bytes, key_start.min(secret.start));
+    let before = &bytes[start..key_start.min(secret.start)];
+    if value.len() < 3 {
+        return false;
+    }
+    let delimiter = |b: Option<&u8>| b.is_none_or(|b| !is_word_byte(b) && *b != b'-');
+    memchr::memmem::find_iter(before, value).any(|at| {
+        let named = &before[at.saturating_sub(24)..at];
+        delimiter(at.checked_sub(1).and_then(|i| before.get(i)))
+            && delimiter(before.get(at + value.len()))
+            && (contains_ignore_case(named, b"user") || contains_ignore_case(named, b"login"))
+    })
 }
 
 /// A description of the fields of `/etc/passwd` or `/etc/group` around a
@@ -1404,6 +1434,7 @@ pub fn decodes_to_placeholder(value: &[u8]) -> bool {
         && (is_placeholder(text)
             || upper_snake
             || is_non_secret_word(password)
+            || is_made_of_fake_words(&password.to_ascii_lowercase())
             || identifier_words(text).any(|w| is_one_of(w, &["fake", "dummy", "bogus"])))
 }
 
@@ -2387,6 +2418,26 @@ mod tests {
     }
 
     #[test]
+    fn a_password_repeating_the_user_name_is_a_demo_account() {
+        let check = |line: &str, value: &str| {
+            let start = line.rfind(value).expect("value in line");
+            let key = line[..start].rfind("pass").expect("key in line");
+            repeats_the_user_name(line.as_bytes(), key, &(start..start + value.len()))
+        };
+        assert!(check("?id=2900&user=guest&pass=guest", "guest"));
+        let name = ["cass", "andra"].concat();
+        assert!(check(
+            &format!("(\"x.username={name}\", \"x.password={name}\")"),
+            &name
+        ));
+        let other = ["Vr7kq2", "Lmz"].concat();
+        assert!(!check(&format!("user=guest&pass={other}"), &other));
+        // The same word elsewhere on the line is no user name.
+        assert!(!check(&format!("host={other} password={other}"), &other));
+        assert!(is_non_literal(b"scott:scott", b"\"", true));
+    }
+
+    #[test]
     fn word_phrases_and_encoded_names() {
         use base64::Engine as _;
         let encode = |text: &[u8]| base64::engine::general_purpose::STANDARD.encode(text);
@@ -2400,6 +2451,9 @@ mod tests {
             encode(b"username:password").as_bytes()
         ));
         assert!(decodes_to_placeholder(encode(b"ACCESS_KEY\r\n").as_bytes()));
+        assert!(decodes_to_placeholder(
+            encode(b"customUser:customPass").as_bytes()
+        ));
         let pair = [&b"deploy:"[..], b"Vr7kq2Lmz"].concat();
         assert!(!decodes_to_placeholder(encode(&pair).as_bytes()));
     }

@@ -400,6 +400,8 @@ fn accept(
                 delimited,
             ) || filters::is_compared_or_substituted(bytes, &secret)
                 || filters::is_passwd_format(bytes, &secret)
+                || (score::is_password_rule(&rule.spec.id)
+                    && filters::repeats_the_user_name(bytes, key_start, &secret))
                 || filters::is_test_result_line(bytes, key_start, &secret)))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words.
