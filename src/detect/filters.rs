@@ -782,7 +782,8 @@ pub fn repeats_the_user_name(
 /// A description of the fields of `/etc/passwd` or `/etc/group` around a
 /// value, not a credential: words joined by colons, one of them a field
 /// only those files have (`name:password:UID:GID:GECOS:directory:shell`,
-/// `Name:Pass:Gid:List`, Scheme's `"passwd:gecos"`).
+/// `Name:Pass:Gid:List`, Scheme's `"passwd:gecos"`), or made only of such
+/// fields (`"passwd:shell"`; not `password:` and any other word).
 pub fn is_passwd_format(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
     let field = |b: &u8| b.is_ascii_alphabetic() || matches!(b, b'_' | b':');
     let start = run_start(bytes, secret.start, field);
@@ -790,9 +791,26 @@ pub fn is_passwd_format(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
     let fields = &bytes[start..end];
     let mut parts = fields.split(|&b| b == b':');
     let count = fields.iter().filter(|&&b| b == b':').count();
+    const FIELDS: &[&str] = &[
+        "passwd",
+        "password",
+        "name",
+        "uid",
+        "gid",
+        "gecos",
+        "dir",
+        "directory",
+        "home",
+        "shell",
+        "list",
+        "members",
+    ];
     count >= 1
         && parts.clone().all(|part| !part.is_empty())
-        && parts.any(|part| is_one_of(part, &["uid", "gid", "gecos"]))
+        && (parts
+            .clone()
+            .any(|part| is_one_of(part, &["uid", "gid", "gecos"]))
+            || parts.all(|part| is_one_of(part, FIELDS)))
 }
 
 /// A Ruby predicate call or a nullable type, unquoted: an identifier with
@@ -2356,6 +2374,9 @@ mod tests {
         ));
         assert!(fields("// Name:Pass:Gid:List\n", "Gid:List"));
         assert!(fields("    \"passwd:gecos\",\n", "gecos"));
+        assert!(fields("    \"passwd:shell\",\n", "shell"));
+        let word = ["har", "bour"].concat();
+        assert!(!fields(&format!("    \"passwd:{word}\",\n"), &word));
         assert!(!fields(&format!("password: {random}\n"), &random));
         assert!(!fields("auth=admin:Gk2vLq\n", "Gk2vLq"));
     }
