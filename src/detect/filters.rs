@@ -278,6 +278,7 @@ const FAKE_WORDS: &[&str] = &[
     "data",
     "db",
     "custom",
+    "match",
 ];
 
 /// True when a lowercase value splits (at `_`, `-`, `.` or anywhere) into
@@ -531,8 +532,15 @@ const NON_SECRET_VALUES: &[&str] = &[
     "ignored",
     "unused",
     "notused",
-    // RabbitMQ's documented default account.
+    // Documented default accounts: RabbitMQ's, the PostgreSQL image's.
     "guest",
+    "postgres",
+    // express-session's documentation secret (`secret: 'keyboard cat'`).
+    "keyboard",
+    // Character encodings passed beside a password (`password.encode("utf8")`).
+    "utf",
+    "ascii",
+    "latin",
     // How a framework stores a field, not a value (Laravel's casts and
     // validation rules: `'password' => 'hashed'`, `'encrypted:array'`,
     // `'confirmed'`).
@@ -2432,6 +2440,7 @@ mod tests {
         }
         assert!(is_made_of_fake_words(b"verys3cret"));
         assert!(is_made_of_fake_words(b"dbpass"));
+        assert!(is_made_of_fake_words(b"nomatch"));
         assert!(!is_made_of_fake_words(b"v3rqzt"));
         // PHP's namespaced class names.
         assert!(is_non_literal(b"Illuminate", b"\\A", false));
