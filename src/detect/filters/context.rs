@@ -1,0 +1,641 @@
+//! Checks that read the code around a candidate: its key, the line before
+//! it and what follows it.
+
+use super::names::{SECRET_NOUNS, names_public_value, spells_its_key};
+use super::{
+    contains_ignore_case, is_identifier, is_one_of, is_quote, is_word_byte, line_start, run_start,
+    trim_end,
+};
+
+/// True when a password repeats the user name given earlier on its line
+/// (`user=guest&pass=guest`, or a Spring test setting a database's
+/// `username=` and `password=` properties to the same word): the demo
+/// account of a test or an example, not a credential anyone chose. `key_start` is where the key starts.
+pub fn repeats_the_user_name(
+    bytes: &[u8],
+    key_start: usize,
+    secret: &std::ops::Range<usize>,
+) -> bool {
+    let value = &bytes[secret.clone()];
+    let start = line_start(bytes, key_start.min(secret.start));
+    let before = &bytes[start..key_start.min(secret.start)];
+    if value.len() < 3 {
+        return false;
+    }
+    let delimiter = |b: Option<&u8>| b.is_none_or(|b| !is_word_byte(b) && *b != b'-');
+    memchr::memmem::find_iter(before, value).any(|at| {
+        let named = &before[at.saturating_sub(24)..at];
+        delimiter(at.checked_sub(1).and_then(|i| before.get(i)))
+            && delimiter(before.get(at + value.len()))
+            && (contains_ignore_case(named, b"user") || contains_ignore_case(named, b"login"))
+    })
+}
+
+/// A description of the fields of `/etc/passwd` or `/etc/group` around a
+/// value, not a credential: words joined by colons, one of them a field
+/// only those files have (`name:password:UID:GID:GECOS:directory:shell`,
+/// `Name:Pass:Gid:List`, Scheme's `"passwd:gecos"`), or made only of such
+/// fields (`"passwd:shell"`; not `password:` and any other word).
+pub fn is_passwd_format(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let field = |b: &u8| b.is_ascii_alphabetic() || matches!(b, b'_' | b':');
+    let start = run_start(bytes, secret.start, field);
+    let end = secret.end + bytes[secret.end..].iter().take_while(|b| field(b)).count();
+    let fields = &bytes[start..end];
+    let mut parts = fields.split(|&b| b == b':');
+    let count = fields.iter().filter(|&&b| b == b':').count();
+    const FIELDS: &[&str] = &[
+        "passwd",
+        "password",
+        "name",
+        "uid",
+        "gid",
+        "gecos",
+        "dir",
+        "directory",
+        "home",
+        "shell",
+        "list",
+        "members",
+    ];
+    count >= 1
+        && parts.clone().all(|part| !part.is_empty())
+        && (parts
+            .clone()
+            .any(|part| is_one_of(part, &["uid", "gid", "gecos"]))
+            || parts.all(|part| is_one_of(part, FIELDS)))
+}
+
+/// True when an unquoted value is code by what comes before it: the right
+/// side of a comparison (`password == basicauth`: a variable; a literal
+/// there would be quoted) or the first word of a shell command substitution
+/// (`` PASSWORD=`echo $X | jq …` ``: a backquote, then a blank after the word).
+/// Not in a shell test, where an unquoted word is a string (`[ "$P" == word ]`).
+pub fn is_compared_or_substituted(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let before = &bytes[..secret.start];
+    if before.last() == Some(&b'`') {
+        return bytes
+            .get(secret.end)
+            .is_some_and(|&b| b == b' ' || b == b'\t');
+    }
+    let before = trim_end(before, b" \t");
+    // In a shell test (`[ "$PASS" == hunter2 ]`) an unquoted word is a string.
+    let line = &before[line_start(before, before.len())..];
+    let shell_test =
+        memchr::memmem::find(line, b"[ ").is_some() || memchr::memmem::find(line, b"[[").is_some();
+    (before.ends_with(b"==") || before.ends_with(b"!=")) && !shell_test
+}
+
+/// A test runner's result line (DejaGnu, Automake: `PASS: objcopy (compress
+/// debug sections)`): an upper-case `PASS:` or `XPASS:` opening the line,
+/// and more of the test's name after the value. A `PASS: value` setting
+/// ends with its value.
+pub fn is_test_result_line(
+    bytes: &[u8],
+    key_start: usize,
+    secret: &std::ops::Range<usize>,
+) -> bool {
+    let key_start = key_start.min(secret.start);
+    let opening = &bytes[line_start(bytes, key_start)..key_start];
+    let key = &bytes[key_start..secret.start];
+    let rest = &bytes[secret.end..];
+    let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    // The keyword match starts at `PASS`, also in `XPASS`.
+    let opening = opening.strip_suffix(b"X").unwrap_or(opening);
+    if !opening.iter().all(|b| matches!(b, b' ' | b'\t')) || key != b"PASS: " {
+        return false;
+    }
+    let more_name = rest.first() == Some(&b' ') && rest.iter().any(u8::is_ascii_alphanumeric);
+    // Or a neighbouring line is a result too: a log holds runs of them.
+    let this_line = line_start(bytes, key_start);
+    let previous = this_line
+        .checked_sub(1)
+        .map(|end| &bytes[line_start(bytes, end)..end]);
+    let next_start = secret.end + rest.len() + 1;
+    let next = bytes
+        .get(next_start..)
+        .map(|tail| &tail[..memchr::memchr(b'\n', tail).unwrap_or(tail.len())]);
+    let is_result = |line: &[u8]| {
+        let line = line.trim_ascii_start();
+        TEST_RESULTS.iter().any(|r| line.starts_with(r.as_bytes()))
+    };
+    more_name || previous.is_some_and(is_result) || next.is_some_and(is_result)
+}
+
+/// The verdicts of DejaGnu and Automake test logs.
+const TEST_RESULTS: &[&str] = &[
+    "PASS: ",
+    "FAIL: ",
+    "XPASS: ",
+    "XFAIL: ",
+    "UNSUPPORTED: ",
+    "UNTESTED: ",
+    "UNRESOLVED: ",
+    "SKIP: ",
+    "ERROR: ",
+];
+
+/// True when a generic candidate is code rather than an assignment of a
+/// literal, judged from its surroundings: a type annotation (`password:
+/// LPCWSTR,`, `token: String = ...`) or a variable named like its key
+/// (`self._passphrase = passphrase`, `token: token`). `key_start` is where the
+/// rule's match (the key) starts.
+pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<usize>) -> bool {
+    let value = &bytes[secret.clone()];
+    let before = &bytes[key_start.min(secret.start)..secret.start];
+    let key_ident_start = run_start(bytes, key_start.min(secret.start), is_word_byte);
+    if spells_its_key(&bytes[key_ident_start..secret.start], value) {
+        return true;
+    }
+    // The public-value check also reads a dashed name whole (`csrf-token`).
+    let dashed_start = run_start(bytes, key_start.min(secret.start), |b| {
+        is_word_byte(b) || *b == b'-'
+    });
+    if names_public_value(&bytes[dashed_start..secret.start]) {
+        return true;
+    }
+    // A quoted mapping key that is a type path (`"AWS::KMS::Key": …`).
+    let path_start = run_start(bytes, key_ident_start, |b| is_word_byte(b) || *b == b':');
+    if bytes[path_start..key_ident_start].ends_with(b"::")
+        && path_start > 0
+        && is_quote(&bytes[path_start - 1])
+    {
+        return true;
+    }
+    let key_ident_end = key_ident_start
+        + bytes[key_ident_start..secret.start]
+            .iter()
+            .take_while(|b| is_word_byte(b))
+            .count();
+    let line_before = &bytes[line_start(bytes, key_ident_start)..key_ident_start];
+    // A type declaration (`class GetTokenCmdlet : PSCmdlet`), or the key is
+    // itself a variable reference with a default (`${DB_PASSWORD:...}`).
+    if declares_type(line_before) || line_before.ends_with(b"${") {
+        return true;
+    }
+    // The "key" is the first branch of a conditional expression and the value
+    // the second: `$ok ? "PASS" : "FAIL"`.
+    let opening = trim_end(line_before, b"\"'` \t");
+    if opening.len() < line_before.len() && opening.ends_with(b"?") {
+        return true;
+    }
+    if before.last().is_some_and(is_quote) {
+        let opening = &before[..before.len() - 1];
+        if let Some(call) = wrapping_call(opening) {
+            // The literal is a call's argument: it must be the only one
+            // (`String("...")`, not `makeToken("name", "")`), the call must not
+            // look it up by name (`getenv("...")`), and the call must not be
+            // made on the variable itself (`password = password.encode("utf-8")`).
+            // (Nor be an operand: `hash.toString('ascii') + salt`.)
+            let after_literal = bytes.get(secret.end + 1..).unwrap_or_default();
+            let after_literal = after_literal.trim_ascii_start();
+            let closes = after_literal.first() == Some(&b')')
+                && after_literal[1..].trim_ascii_start().first() != Some(&b'+');
+            let own = &bytes[key_ident_start..key_ident_end];
+            let opening_start = key_start.min(secret.start);
+            // The whole callee name, also when the key is part of it
+            // (`GetServiceToken("...")` matched from `Token`).
+            let line = line_start(bytes, opening_start);
+            let whole_callee = bytes.get(line..opening_start + call).unwrap_or_default();
+            let callee = bytes
+                .get(key_ident_end.max(opening_start)..opening_start + call)
+                .unwrap_or_default();
+            let on_itself = own.len() >= 3 && contains_ignore_case(callee, own);
+            return !closes || is_lookup_call(whole_callee) || on_itself;
+        }
+        return is_quoted_prose(bytes, before[before.len() - 1], secret);
+    }
+    if !is_identifier(value) {
+        return false;
+    }
+    // A variable assigned to another in a statement of C-like code (the
+    // value followed by `;` and the end of the line), or passed as a call's
+    // keyword argument (the value followed by `)`). Literal credentials in
+    // such code are quoted.
+    if is_statement_end(&bytes[secret.end..]) || bytes.get(secret.end) == Some(&b')') {
+        return true;
+    }
+    // The variable's own name again: `password = password`, `passphrase=passphrase`.
+    if contains_ignore_case(&bytes[key_ident_start..secret.start], value) {
+        return true;
+    }
+    // An attribute of an object: `self.password = credentials`, ...
+    let target = &bytes[line_start(bytes, key_ident_start)..key_ident_start];
+    if names_a_variable(bytes, key_ident_start, before, secret) {
+        return true;
+    }
+    // ... or one target of a tuple assignment: `username, password = split`.
+    // (A previous pair, `{user = hello, password = ...}`, is no tuple.)
+    let tuple =
+        target.trim_ascii_end().ends_with(b",") && !before.contains(&b':') && !follows_pair(target);
+    if tuple || target.ends_with(b"self.") || target.ends_with(b"this.") || target.ends_with(b"@") {
+        return true;
+    }
+    let rest = &bytes[secret.end..];
+    let spaces = rest
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let next = rest.get(spaces).copied();
+    let colon = before.contains(&b':') && !before.contains(&b'=');
+    // Prose continues after the "value": `:param password: Unicode password.`,
+    // `--- PASS: TestName (0.00s)`.
+    if colon
+        && spaces == 1
+        && rest
+            .get(1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'(')
+    {
+        return true;
+    }
+    // A macro call (`parenthesized!(...)`), a chained assignment (`a = b = ''`),
+    // a generic type (`Cb = Option<...>`).
+    if next == Some(b'!')
+        || next == Some(b'<')
+        || (next == Some(b'=') && rest.get(spaces + 1) != Some(&b'='))
+    {
+        return true;
+    }
+    // `name: Type,` / `name: Type;` / `name: Type)` / `name: Type {` / `name: T == x`.
+    // A lowercase word before `,` or `}` is a value of an inline map
+    // (`{user: bob, password: ...}`); lowercase type names are filtered as
+    // non-literals already (`str`, `string`, `number`).
+    let lowercase = value
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    colon
+        && (matches!(next, Some(b'=' | b'{' | b'>' | b'|'))
+            || (!lowercase && matches!(next, Some(b',' | b';' | b')'))))
+}
+
+/// True when an unquoted identifier after a key is, by the code around it,
+/// a variable or a type rather than a literal:
+/// - after Go's `:=` (`key := uint64FromFileKey{…}`), an expression;
+/// - before `{`: a composite literal's type or a block (`key := openSSHKey{`);
+/// - a field of a composite literal (`RegistryLoginResult{Auth: response}`);
+/// - the last field on its line of a multi-line object or struct literal,
+///   the key first on the line (`Credentials: creds,`, Python's
+///   `"SECRET_BLOCK": session,`): a YAML value runs to the end of its line,
+///   so a YAML value there would hold the comma;
+/// - assigned to a member on an indented line or to an exported one
+///   (`opt.credentials = creds`, `cfg.Credentials = provider`).
+fn names_a_variable(
+    bytes: &[u8],
+    key_ident_start: usize,
+    before: &[u8],
+    secret: &std::ops::Range<usize>,
+) -> bool {
+    let line = line_start(bytes, key_ident_start);
+    let line_before = &bytes[line..key_ident_start];
+    let rest = &bytes[secret.end..];
+    let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let after = rest.trim_ascii();
+    if memchr::memmem::find(before, b":=").is_some() || after.first() == Some(&b'{') {
+        return true;
+    }
+    let colon = before.contains(&b':') && !before.contains(&b'=');
+    let in_composite = line_before
+        .windows(2)
+        .any(|w| is_word_byte(&w[0]) && w[1] == b'{');
+    if colon && in_composite && matches!(after.first(), Some(b',' | b'}')) {
+        return true;
+    }
+    let first_on_line = line_before
+        .iter()
+        .all(|b| b.is_ascii_whitespace() || is_quote(b));
+    if colon && first_on_line && after == b"," {
+        return true;
+    }
+    // A member of an object, exported (Go) or on an indented line of code:
+    // `.properties` keys start their line.
+    let member = line_before.ends_with(b".")
+        && line_before[..line_before.len() - 1]
+            .last()
+            .is_some_and(is_word_byte);
+    let indented = matches!(line_before.first(), Some(b' ' | b'\t'));
+    let code_member = member && (indented || bytes[key_ident_start].is_ascii_uppercase());
+    let key_ident_end = key_ident_start
+        + bytes[key_ident_start..secret.start]
+            .iter()
+            .take_while(|b| is_word_byte(b))
+            .count();
+    let separator = bytes[key_ident_end..secret.start].trim_ascii();
+    code_member && separator == b"=" && after.is_empty()
+}
+
+/// True when the quoted string a value starts goes on with words, closing
+/// on the same line: a sentence (`"Forgot your password?"` in a translation
+/// file), a label naming the secret (`"Client secret"`, `'wrong password'`)
+/// or a capitalised caption (`'Invalid Password'`), not a secret.
+fn is_quoted_prose(bytes: &[u8], quote: u8, secret: &std::ops::Range<usize>) -> bool {
+    let value_end = secret.end;
+    let rest = &bytes[value_end..bytes.len().min(value_end + 200)];
+    let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let Some(close) = memchr::memchr(quote, line) else {
+        // The literal runs on past the 200 bytes read: a long sentence
+        // (`"Auth": "Configures authorization for controlling access …"`).
+        let words = line
+            .split(|b| *b == b' ')
+            .filter(|w| w.len() > 1 && w.iter().all(u8::is_ascii_alphabetic))
+            .count();
+        return line.first() == Some(&b' ') && words >= 6;
+    };
+    let tail = &line[..close];
+    if tail.first() != Some(&b' ') || !tail.get(1).is_some_and(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let sentence = tail
+        .split(|b| *b == b' ')
+        .filter(|w| w.iter().any(u8::is_ascii_alphabetic))
+        .count()
+        >= 2;
+    // A short phrase of plain words (letters only, any script).
+    let phrase = &bytes[secret.start..value_end + close];
+    let words: Vec<&[u8]> = phrase
+        .split(|b| *b == b' ')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let wordy = words.len() >= 2
+        && words
+            .iter()
+            .all(|w| w.iter().all(|b| b.is_ascii_alphabetic() || *b >= 0x80));
+    let names_secret = words.iter().any(|w| is_one_of(w, SECRET_NOUNS));
+    let capitalised = words.iter().all(|w| w[0].is_ascii_uppercase());
+    sentence || (wordy && (names_secret || capitalised))
+}
+
+/// Where the call a quoted value is the argument of opens: `before` (what
+/// precedes the opening quote) ends with `(`, blanks, an optional string
+/// prefix (`b`, `@`) and escape. Returns the index of the `(`.
+fn wrapping_call(before: &[u8]) -> Option<usize> {
+    let before = before.strip_suffix(b"\\").unwrap_or(before);
+    let before = match before.split_last() {
+        Some((b'b' | b'B' | b'u' | b'U' | b'@', rest)) => rest,
+        _ => before,
+    };
+    let before = before.trim_ascii_end();
+    before.strip_suffix(b"(").map(<[u8]>::len)
+}
+
+/// True when the call whose name ends `callee` looks a value up by name:
+/// `os.getenv`, `config.get`, `attrgetter`, `request.getParameter`,
+/// `ENV.fetch`, `_` (a translation). Its string argument is the name of the
+/// secret, not the secret.
+fn is_lookup_call(callee: &[u8]) -> bool {
+    let name_start = run_start(callee, callee.len(), is_word_byte);
+    let name = callee[name_start..].to_ascii_lowercase();
+    if name.is_empty() {
+        return false;
+    }
+    contains_ignore_case(&name, b"get")
+        || name.ends_with(b"env")
+        || name.ends_with(b"environ")
+        || LOOKUP_CALLS.iter().any(|call| name == call.as_bytes())
+}
+
+/// True when `before` (a line up to a key) declares a type, whose `: Base`
+/// is not a value.
+fn declares_type(before: &[u8]) -> bool {
+    before.split(|b| !is_word_byte(b)).any(|w| {
+        matches!(
+            w,
+            b"class" | b"struct" | b"interface" | b"enum" | b"trait" | b"record"
+        )
+    })
+}
+
+/// Calls (lowercase) whose string argument names what to look up: a setting,
+/// a header, a form field, a command-line option, a translated text.
+const LOOKUP_CALLS: &[&str] = &[
+    "_",
+    "t",
+    "gettext",
+    "i18n",
+    "translate",
+    "input",
+    "prompt",
+    "fetch",
+    "lookup",
+    "param",
+    "params",
+    "arg",
+    "option",
+    "query",
+    "field",
+    "header",
+    "config",
+    "setting",
+    "settings",
+    "var",
+    "require",
+    "load",
+    "read",
+    "open",
+];
+
+/// True when the element before the last comma of `target` is a key-value
+/// pair (`user = hello,`, `user: bob,`) rather than a name.
+fn follows_pair(target: &[u8]) -> bool {
+    let element = target.trim_ascii_end();
+    let element = element
+        .strip_suffix(b",")
+        .unwrap_or(element)
+        .trim_ascii_end();
+    let name = run_start(element, element.len(), |b| {
+        is_word_byte(b) || matches!(b, b'.' | b'"' | b'\'' | b'[' | b']')
+    });
+    matches!(element[..name].trim_ascii_end().last(), Some(b'=' | b':'))
+}
+
+/// True when what follows an unquoted value ends a statement of C-like code:
+/// `;`, then only blanks or a `//` comment up to the end of the line.
+fn is_statement_end(rest: &[u8]) -> bool {
+    let blanks = rest
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let Some(after) = rest[blanks..].strip_prefix(b";") else {
+        return false;
+    };
+    let line = &after[..memchr::memchr(b'\n', after).unwrap_or(after.len())];
+    let line = line.trim_ascii();
+    line.is_empty() || line.starts_with(b"//")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_quoted_sentence_is_prose() {
+        let sentence = "Configures authorization for controlling access to your API ".repeat(5);
+        let line = format!("\"Auth\": \"{sentence}\",\n");
+        let start = line.find("Configures").unwrap_or(0);
+        let secret = start..start + "Configures".len();
+        assert!(is_quoted_prose(line.as_bytes(), b'"', &secret));
+    }
+
+    #[test]
+    fn test_runner_result_lines_are_not_settings() {
+        let at = |text: &str, value: &str| {
+            let start = text.find(value).unwrap_or(0);
+            let key = text.find("PASS").unwrap_or(0);
+            is_test_result_line(text.as_bytes(), key, &(start..start + value.len()))
+        };
+        assert!(at(
+            "PASS: objcopy (objcopy compress debug sections)\n",
+            "objcopy"
+        ));
+        assert!(at("XPASS: readelf -S zlib-gabi\n", "readelf"));
+        // A setting ends with its value (made at run time: no credential-shaped literal here).
+        let value = ["Xk9v", "Q2pLr"].concat();
+        assert!(!at(&format!("PASS: {value}\n"), &value));
+        // Verdict lines, joined at run time so that this source holds no
+        // verdict line of its own.
+        let log = ["PASS: ld-x86-64/property-1", "FAIL: ld-x86-64/property-2"].join("\n");
+        assert!(at(&log, "ld-x86-64/property-1"));
+        assert!(at(
+            "XFAIL: gas/a\nPASS: gas/align-branch-1\n",
+            "gas/align-branch-1"
+        ));
+        assert!(!at(&format!("DB_PASS: {value} two\n"), &value));
+    }
+
+    #[test]
+    fn compared_and_substituted_values_are_code() {
+        let at = |line: &str, value: &str| {
+            let start = line.find(value).unwrap_or(0);
+            is_compared_or_substituted(line.as_bytes(), &(start..start + value.len()))
+        };
+        assert!(at("if password == basicauth {", "basicauth"));
+        assert!(at("if (token != expected) {", "expected"));
+        assert!(at("PASSWORD=`echo $X | jq -r .p`", "echo"));
+        // A literal value, made at run time (no credential-shaped literal here).
+        let value = ["Xk9v", "Q2pLr"].concat();
+        assert!(!at(&format!("if password == \"{value}\" {{"), &value));
+        assert!(!at(&format!("const password = `{value}`;"), &value));
+        assert!(!at(&format!("password = {value}"), &value));
+        assert!(!at(&format!("if [ \"$PASS\" == {value} ]; then"), &value));
+    }
+
+    #[test]
+    fn code_contexts() {
+        let check = |line: &str, value: &str| {
+            let start = line.rfind(value).expect("value in line");
+            let key = line.to_ascii_lowercase().find("pass").expect("key in line");
+            is_code_context(line.as_bytes(), key, &(start..start + value.len()))
+        };
+        assert!(check("    pbPassword: PUCHAR,", "PUCHAR"));
+        assert!(check(
+            "pub const NTE_PASSWORD: HRESULT = 0x8009;",
+            "HRESULT"
+        ));
+        assert!(check("self._passphrase = passphrase", "passphrase"));
+        // The key's dashed name is read whole: an anti-forgery token. (The
+        // value is assembled so that this file holds no credential shape.)
+        let value = ["Mj2qykJO", "5rELyHgez", "Q69nzUX0i3O"].concat();
+        assert!(check(&format!("csrf-password={value}"), &value));
+        assert!(!check(&format!("db-password={value}"), &value));
+        assert!(check(
+            "self.username, self.password = credentials",
+            "credentials"
+        ));
+        assert!(check("    pub password: Option<String>,", "Option"));
+        assert!(check("username, password = split", "split"));
+        assert!(check(":param password: Unicode password.", "Unicode"));
+        assert!(check("userid = passwd = acct = ''", "acct"));
+        assert!(check(
+            "// one of a tuple: `username, password = split`",
+            "split"
+        ));
+        let word = ["sek", "rit"].concat();
+        assert!(!check(&format!("password: {word}"), &word));
+        assert!(!check(&format!("password: {word} # the demo"), &word));
+        // Built from pieces so the source holds no credential-shaped literal.
+        let value = ["N0t", "V3ry", "H1dd", "3n42"].concat();
+        let line = format!("spring.datasource.{}={value}", "password");
+        assert!(!check(&line, &value));
+        let mixed = ["Vr7", "kq2", "Lmz"].concat();
+        assert!(!check(&format!("password: \"{mixed}\","), &mixed));
+        let classic = ["hun", "ter2"].concat();
+        let pairs = format!("{{user:[REDACTED],   password =  {classic}}}");
+        assert!(!check(&pairs, &classic));
+        assert!(!check(&format!("DB_PASSWORD={classic}"), &classic));
+        assert!(check(
+            "\"forgot_password\": \"Forgot your password?\",",
+            "Forgot"
+        ));
+        assert!(check("passphrase_hint: 'Enter the new one',", "Enter"));
+        assert!(!check(&format!("password: \"{mixed} x\","), &mixed));
+        // Captions and labels naming the secret; random words stay.
+        assert!(check("password: 'Invalid Password'", "Invalid"));
+        assert!(check("password = \"wrong password\"", "wrong"));
+        let words = (["uzq", "kvx"].concat(), ["wfs", "zkb"].concat());
+        assert!(!check(
+            &format!("password = \"{} {}\"", words.0, words.1),
+            &words.0
+        ));
+        // A variable assigned in a statement of C-like code.
+        let statement = format!("pub.finish_{0} = finish_{0}1;", "pass");
+        assert!(check(&statement, "finish_pass1"));
+        assert!(check("m_password = state; // keep", "state"));
+        assert!(!check(&format!("PASS={classic}; run"), &classic));
+        // A value looked up by name, not a literal passed to a conversion.
+        assert!(check("password = os.getenv(\"PGPASS\")", "PGPASS"));
+        assert!(check("passwd = config.get('db_pass')", "db_pass"));
+        assert!(check("password = _(\"Secret\")", "Secret"));
+        assert!(!check(&format!("passphrase = []byte(\"{mixed}\")"), &mixed));
+        assert!(!check(&format!("password = String(\"{mixed}\")"), &mixed));
+    }
+
+    #[test]
+    fn identifiers_that_code_makes_variables() {
+        let check = |line: &str, key: &str, value: &str| {
+            let start = line.rfind(value).expect("value in line");
+            let key = line.find(key).expect("key in line");
+            is_code_context(line.as_bytes(), key, &(start..start + value.len()))
+        };
+        assert!(check(
+            "\tkey := uint64FromFileKey{format, filename}\n",
+            "key",
+            "uint64FromFileKey"
+        ));
+        assert!(check("\tkey := openSSHKey{\n", "key", "openSSHKey"));
+        assert!(check(
+            "\treturn RegistryLoginResult{Auth: response}, err\n",
+            "Auth",
+            "response"
+        ));
+        assert!(check("\t\tCredentials:   creds,\n", "Credentials", "creds"));
+        // (Lines assembled at run time: this source holds no such assignment.)
+        let name = ["SECRET", "_BLOCK"].concat();
+        assert!(check(
+            &format!("    \"{name}\": session,\n"),
+            "SECRET",
+            "session"
+        ));
+        let member = ["Creden", "tials"].concat();
+        assert!(check(
+            &format!("\tcfg.{member} = provider\n"),
+            "Credentials",
+            "provider"
+        ));
+        assert!(check(
+            "\t\topt.credentials = creds\n",
+            "credentials",
+            "creds"
+        ));
+        // Literals stay: a YAML value, a properties key, an inline map.
+        let word = ["sek", "rit"].concat();
+        assert!(!check(&format!("password: {word}\n"), "password", &word));
+        assert!(!check(
+            &format!("db.password = {word}\n"),
+            "password",
+            &word
+        ));
+        assert!(!check(
+            &format!("{{user: bob, password: {word}, port: 5}}\n"),
+            "password",
+            &word
+        ));
+    }
+}

@@ -1,0 +1,399 @@
+//! The names of keys: which name a public value, a property or a member
+//! of a type rather than a secret, and values that are names made of words.
+
+use super::{contains_ignore_case, is_one_of, is_word_byte, trim_end};
+
+/// Nouns that name a credential: a phrase holding one describes the secret.
+pub(super) const SECRET_NOUNS: &[&str] = &[
+    "password",
+    "passwords",
+    "passwd",
+    "passphrase",
+    "pass",
+    "secret",
+    "secrets",
+    "token",
+    "key",
+    "login",
+    "credential",
+    "credentials",
+];
+
+/// A key naming a public value rather than a secret: a public or publishable
+/// key (`public_key`, `publishableKey`), an identifier (`credentialsId`,
+/// `secret_id`, `tokenID`) or an anti-forgery token (`csrf_token`,
+/// `X-XSRF-TOKEN`: a per-session value every page carries, which grants
+/// nothing on its own), or a reference to where a secret is kept (Drone
+/// CI's `from_secret`). `key` starts at the key's identifier.
+pub(super) fn names_public_value(key: &[u8]) -> bool {
+    let identifier = &key[..key
+        .iter()
+        .take_while(|b| is_word_byte(b) || matches!(b, b'-' | b'.'))
+        .count()];
+    contains_ignore_case(identifier, b"public")
+        || contains_ignore_case(identifier, b"publishable")
+        || contains_ignore_case(identifier, b"csrf")
+        || contains_ignore_case(identifier, b"xsrf")
+        || [&b"_id"[..], b"-id", b".id", b"Id", b"ID", b"_ID"]
+            .iter()
+            .any(|end| identifier.ends_with(end))
+        || names_no_secret_by_its_words(identifier)
+        // Drone CI's `from_secret: name` and the like name where it is kept.
+        || identifier_words(identifier)
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"from"))
+        || names_a_member_of_a_type(identifier)
+}
+
+/// A member of a type named for a credential, the member itself not one:
+/// `TokenKind.STRING`, Pygments' `Token.Toolbar.Search` (an enum or a style
+/// name; its value is a name too). Not `Secrets.DB_PASSWORD` (the member
+/// names one) nor `token.value` (an instance, lowercase).
+fn names_a_member_of_a_type(identifier: &[u8]) -> bool {
+    let names_credential = |part: &[u8]| identifier_words(part).any(|w| is_one_of(w, SECRET_NOUNS));
+    let (Some(first_dot), Some(last_dot)) = (
+        memchr::memchr(b'.', identifier),
+        memchr::memrchr(b'.', identifier),
+    ) else {
+        return false;
+    };
+    let (first, last) = (&identifier[..first_dot], &identifier[last_dot + 1..]);
+    first.first().is_some_and(u8::is_ascii_uppercase)
+        && names_credential(first)
+        && !names_credential(last)
+        && !is_one_of(last, &["value", "text", "data", "content", "raw", "plain"])
+}
+
+/// Last words that make a name one of a property of a credential rather than
+/// the credential: when it was last used, how long it is, where it is kept,
+/// what it starts with (`PasswordLastUsed`, `token_type`,
+/// `SESSION_TOKEN_PREFIX`, `password_file`).
+const PROPERTY_WORDS: &[&str] = &[
+    "used",
+    "length",
+    "len",
+    "policy",
+    "expiry",
+    "expires",
+    "expiration",
+    "age",
+    "changed",
+    "required",
+    "enabled",
+    "strength",
+    "hint",
+    "prompt",
+    "type",
+    "regex",
+    "pattern",
+    "count",
+    "attempts",
+    "date",
+    "time",
+    "timestamp",
+    // Rails' timestamp columns (`reset_password_sent_at`).
+    "at",
+    "prefix",
+    "suffix",
+    "file",
+    "path",
+    "env",
+    "format",
+    // Where a secret lives or which revision holds it, not the secret:
+    // `tls_secret_namespace`, `pkg_passwd_commit`, `token_branch`.
+    "namespace",
+    "commit",
+    "branch",
+    // A reference to a secret kept elsewhere (`secretKeyRef`, `token_reference`).
+    "ref",
+    "reference",
+    // Settings of a password check (`pam_passwdqc_options`).
+    "options",
+    // Where a token comes from (`auth.google.tokenSource`, `token_source`).
+    "source",
+];
+
+/// Words that, before a final `token`, make it a protocol's bookkeeping
+/// value rather than a credential: pagination cursors (`NextToken`,
+/// `continuation_token`), optimistic locks and idempotency tokens
+/// (`LockToken`, `ChangeToken`, `ClientRequestToken`).
+const TOKEN_QUALIFIERS: &[&str] = &[
+    "next",
+    "pagination",
+    "paging",
+    "continuation",
+    "resume",
+    "sync",
+    "sequence",
+    "cursor",
+    "marker",
+    "lock",
+    "change",
+    "idempotency",
+    "forward",
+    "backward",
+    "request",
+    "update",
+];
+
+/// Words that, before a final `key`, make it a key of a data structure
+/// rather than a credential (`result_key`, `partition_key`, `cache_key`).
+const KEY_QUALIFIERS: &[&str] = &[
+    "result",
+    // Where Terraform keeps a state (`state_key = "rds_instance_four"`).
+    "state",
+    // A document's or a stored object's name (`DocumentKey=…`, S3's `ObjectKey`).
+    "document",
+    "object",
+    "limit",
+    "sort",
+    "partition",
+    "primary",
+    "foreign",
+    "cache",
+    "lookup",
+    "dict",
+    "index",
+    "column",
+    "row",
+    "field",
+    "attribute",
+    "translation",
+    "i18n",
+    "locale",
+    "message",
+    "label",
+    "dedup",
+    "deduplication",
+    "idempotency",
+];
+
+/// A name that its words show is not a secret's, read in one pass:
+/// - a value derived from a secret: last word `hash`, `checksum`, `digest` or
+///   `fingerprint` (`password_hash`, `token-checksum`), or any word
+///   `encrypted`, `hashed`, `enc`, `crypted` (`encrypted_key`, `hashedPassword`);
+/// - bookkeeping: last word `token` after a word of [`TOKEN_QUALIFIERS`]
+///   (`NextToken`, `nextForwardToken`) or `key` after one of
+///   [`KEY_QUALIFIERS`] (`result_key`);
+/// - a property: two or more words, the last one of [`PROPERTY_WORDS`].
+fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
+    let (mut words, mut token_qualified, mut key_qualified) = (0, false, false);
+    let mut last: &[u8] = &[];
+    for word in identifier_words(identifier) {
+        if is_one_of(word, &["encrypted", "hashed", "enc", "crypted"]) {
+            return true;
+        }
+        token_qualified |= is_one_of(last, TOKEN_QUALIFIERS);
+        key_qualified |= is_one_of(last, KEY_QUALIFIERS);
+        words += 1;
+        last = word;
+    }
+    is_one_of(last, &["hash", "checksum", "digest", "fingerprint"])
+        || (token_qualified && is_one_of(last, &["token", "tokens"]))
+        || (key_qualified && is_one_of(last, &["key", "keys"]))
+        || (words >= 2 && is_one_of(last, PROPERTY_WORDS))
+}
+
+/// True for a value that is a program name made of pronounceable words
+/// (`SamplingRuleRecords`, `NextVersionIdMarker`): letters only (`_`/`-`
+/// allowed), camel-cased into at least two words, every word with a
+/// vowel and no run of four consonants. Machine-made keys and tokens are
+/// random, so such a value under a key or token name is a name, not a secret
+/// (random letters almost always hold a four-consonant run). Not for
+/// passwords, which people make of words.
+pub fn is_word_identifier(value: &[u8]) -> bool {
+    // A version or variant number may end it (`DefaultGatewayIPv4`).
+    let value = trim_end(value, b"0123456789");
+    has_hump(value) && is_made_of_pronounceable_words(value)
+}
+
+/// True for a lowercase phrase of pronounceable words joined by `-` or `_`
+/// (`configured-by-env`, `host-boundary-crossed`, `stored_locally`): the
+/// descriptive value of a test or a setting's name. Like
+/// [`is_word_identifier`], only for key and token rules: people make
+/// passwords and passphrases of words.
+pub fn is_word_phrase(value: &[u8]) -> bool {
+    value.iter().any(|b| matches!(b, b'_' | b'-'))
+        && value
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'))
+        && is_made_of_pronounceable_words(value)
+}
+
+/// The word test of [`is_word_identifier`] and [`is_word_phrase`]: letters
+/// (and `_`/`-`) only, at least eight, two or more words, every word with a
+/// vowel and no run of four consonants, at most one word shorter than three.
+fn is_made_of_pronounceable_words(value: &[u8]) -> bool {
+    if value.len() < 8
+        || !value
+            .iter()
+            .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-'))
+    {
+        return false;
+    }
+    let (mut words, mut short) = (0, 0);
+    for word in identifier_words(value) {
+        words += 1;
+        let mut consonants = 0;
+        let mut vowel = false;
+        for b in word.iter().map(u8::to_ascii_lowercase) {
+            if matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') {
+                vowel = true;
+                consonants = 0;
+            } else {
+                consonants += 1;
+                if consonants >= 4 {
+                    return false;
+                }
+            }
+        }
+        // A one-letter word is a hump of an acronym (`IdP`, `AMaze`): allowed.
+        if !vowel && word.len() > 1 {
+            return false;
+        }
+        short += usize::from(word.len() < 3);
+    }
+    // Random mixed case splits into many tiny "words" (`qyOIhJiM`); names
+    // split into real ones (`Id` may be one of them).
+    words >= 2 && short <= 1 && value.len() >= 4 * words
+}
+
+/// The words of an identifier, as written: split at every byte that is not
+/// an ASCII letter or digit and at each lowercase-to-uppercase hump
+/// (`hashedPassword` → `hashed`, `Password`).
+pub(super) fn identifier_words(identifier: &[u8]) -> impl Iterator<Item = &[u8]> {
+    identifier
+        .split(|b| !b.is_ascii_alphanumeric())
+        .flat_map(|part| {
+            let mut rest = part;
+            std::iter::from_fn(move || {
+                if rest.is_empty() {
+                    return None;
+                }
+                let cut = rest
+                    .windows(2)
+                    .position(|w| {
+                        (w[0].is_ascii_lowercase() || w[0].is_ascii_digit())
+                            && w[1].is_ascii_uppercase()
+                    })
+                    .map_or(rest.len(), |at| at + 1);
+                let (word, tail) = rest.split_at(cut);
+                rest = tail;
+                Some(word)
+            })
+        })
+        .filter(|word| !word.is_empty())
+}
+
+/// A label spelling its own key in another case or separator style
+/// (`SshPrivateKey => "ssh-private-key"`, `API_TOKEN: "api-token"`): a name,
+/// not a secret. `key` starts at the key's identifier.
+pub(super) fn spells_its_key(key: &[u8], value: &[u8]) -> bool {
+    let identifier = &key[..key.iter().take_while(|b| is_word_byte(b)).count()];
+    let letters = |text: &[u8]| -> Vec<u8> {
+        text.iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(u8::to_ascii_lowercase)
+            .collect()
+    };
+    let wanted = letters(identifier);
+    let spelled = letters(value);
+    // Also without a setter's or getter's prefix: `setPrivateKey("privatekey")`.
+    let unprefixed = wanted
+        .strip_prefix(b"set")
+        .or_else(|| wanted.strip_prefix(b"get"))
+        .unwrap_or(&wanted);
+    if wanted.len() >= 4 && (spelled == wanted || (unprefixed.len() >= 4 && spelled == unprefixed))
+    {
+        return true;
+    }
+    // Or the key without its first or last word, the kind word of an enum of
+    // names (`TOKEN_VARIABLE_BEGIN = intern("variable_begin")`).
+    let words: Vec<&[u8]> = identifier_words(identifier).collect();
+    let joined = |words: &[&[u8]]| letters(&words.concat());
+    words.len() >= 3
+        && spelled.len() >= 8
+        && (spelled == joined(&words[1..]) || spelled == joined(&words[..words.len() - 1]))
+}
+
+/// True when `value` has a camelCase hump: a lowercase letter right before an
+/// uppercase one (`userToken`, `SamplingRules`).
+pub(super) fn has_hump(value: &[u8]) -> bool {
+    value
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::filters::tests::expect_each;
+
+    #[test]
+    fn bookkeeping_and_property_names_are_not_secret_names() {
+        expect_each(
+            names_public_value,
+            true,
+            &[
+                b"NextToken\": ",
+                b"nextForwardToken\": ",
+                b"result_key\": ",
+                b"LockToken: ",
+                b"PasswordLastUsed\": ",
+                b"SESSION_TOKEN_PREFIX = ",
+                b"from_secret: ",
+                b"TokenKind.STRING: ",
+                b"Token.Toolbar.Search: ",
+                b"secretKeyRef: ",
+                b"tls_secret_namespace: ",
+                b"pkg_passwd_commit = ",
+            ],
+        );
+        // Key rotation's previous or next key is a credential; so is a header value.
+        expect_each(
+            names_public_value,
+            false,
+            &[
+                b"page_access_token = ",
+                b"next = ",
+                b"token_next = ",
+                b"prevKey = ",
+                b"next_key = ",
+                b"auth_header = ",
+                b"refresh_token = ",
+                b"Secrets.DB_PASSWORD = ",
+                b"token.kind = ",
+                b"Token.Value = ",
+                b"fromage_secret = ",
+            ],
+        );
+    }
+
+    #[test]
+    fn word_identifiers_are_names_random_letters_are_not() {
+        expect_each(
+            is_word_identifier,
+            true,
+            &[
+                b"SamplingRuleRecords",
+                b"NextVersionIdMarker",
+                b"Search_ResultMarker",
+            ],
+        );
+        // No hump (`myt_babraz`, a true URL password, would pass otherwise), random
+        // letters (CredData's obfuscated values hold consonant runs), digits, one word,
+        // tiny humps of random mixed case.
+        expect_each(
+            is_word_identifier,
+            false,
+            &[
+                b"linecomment_end",
+                b"VozkqqWcexxxle",
+                b"ryoov_tjkbzwgf",
+                b"Sampling2RuleRecords",
+                b"sampling",
+                b"qyOIhJiM",
+            ],
+        );
+    }
+}

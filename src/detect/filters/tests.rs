@@ -1,0 +1,287 @@
+//! Tests that span several of the filters' files.
+
+use super::names::names_public_value;
+use super::placeholders::{
+    encodes_short_word, is_counting_runs, is_made_of_fake_words, is_non_secret_word,
+};
+use super::*;
+
+#[test]
+fn non_literals() {
+    for code in [
+        "config.password",
+        "$DB_PASSWORD",
+        "os.environ",
+        "get_secret()",
+        "DB_PASSWORD",
+        "null",
+        "string!",
+        "false)",
+        "production:",
+        "postgres/",
+        "build_tag_values",
+        "active_storage/disk",
+        "@original_min_cost",
+        "123\\nsome_namespace:",
+    ] {
+        assert!(is_non_literal(code.as_bytes(), b"", false), "{code}");
+    }
+    assert!(is_non_literal(b"xor_bytes", b"(", false));
+    for code in [
+        "running_on_windows?",
+        "StringGenerationParameters?",
+        "Read-Host",
+        "Get-Credential",
+        "nullptr",
+    ] {
+        assert!(is_non_literal(code.as_bytes(), b" ", false), "{code}");
+    }
+    // A password may end with `?` or hold a dash; quoted, a command name
+    // is a string.
+    assert!(!is_non_literal(b"Xk9vQ2pLr?", b"\n", false));
+    assert!(!is_non_literal(b"Summer-Breeze", b"\n", false));
+    assert!(!is_non_literal(b"Read-Host", b"\"", true));
+    // Cut at a non-ASCII letter: a word of prose, not a password.
+    assert!(is_non_literal(b"Potwierd", "ź".as_bytes(), false));
+    assert!(is_non_literal(b"admin:admin", b" ", false));
+    assert!(is_non_literal(b"MasterUsername", b"\"", true));
+    assert!(is_non_literal(b"-1073741716i32", b";", false));
+    assert!(is_non_literal(b"2147577990", b";", false));
+    assert!(!is_non_literal(b"2147577990", b"\n", false));
+    assert!(is_non_literal(b"dep:gix-prompt", b"\"", true));
+    assert!(is_non_literal(b"DEBUG", b"\"", true));
+    assert!(is_non_literal(b"respectively,", b" a", false));
+    assert!(is_non_literal(b"command", b"\n", false));
+    assert!(is_non_literal(b"PasswordInput", b"\"", true));
+    assert!(!is_non_literal(b"BlueHorizon", b"\"", true));
+    assert!(is_non_literal(b"12345", b"'", true));
+    assert!(is_non_literal(b"1234", b"\n", false));
+    assert!(!is_non_literal(b"1357", b"\n", false));
+    assert!(is_non_literal(b"GSS-Negotiate", b"\"", true));
+    assert!(!is_non_literal(b"deploy:Xk9vQ2pLr", b" ", false));
+    assert!(!is_non_literal(b"Potwierd8", "ź".as_bytes(), false));
+    assert!(is_non_literal(
+        b"file://path-to-passphrase-file",
+        b"",
+        false
+    ));
+    assert!(is_non_literal(b"env:ENC_PASS", b"", false));
+    assert!(is_non_literal(
+        b"/en/enterprise-server@3.0/auth",
+        b"\"",
+        true
+    ));
+    assert!(!is_non_literal(b"/x9K/Lq2vT7nB4mWz1R", b"\"", true));
+    assert!(is_non_literal(b"wrong_password", b"\"", true));
+    assert!(is_non_literal(b"newpass", b"\"", true));
+    assert!(is_non_literal(b"my-secret-token2", b"\"", true));
+    assert!(is_non_literal(b"whatever", b"'", true));
+    assert!(is_non_literal(b"not-set", b"\"", true));
+    assert!(!is_non_literal(b"wuj_blzmje", b"'", true));
+    assert!(!is_non_literal(b"passkwrdq", b"'", true));
+    assert!(is_non_literal(b"abc123", b"'", true));
+    assert!(is_non_literal(b"12345abcde", b"'", true));
+    assert!(is_non_literal(b"abcd1234efg567", b"\n", false));
+    assert!(!is_non_literal(b"abc1239xk", b"'", true));
+    // Counting down is filler too; a run that stops short is not.
+    assert!(is_non_literal(b"xyz987", b"'", true));
+    assert!(!is_non_literal(b"xyz9k7", b"'", true));
+    assert!(is_translated_label("Senha".as_bytes()));
+    assert!(is_translated_label("Powtórz hasło".as_bytes()));
+    assert!(is_translated_label("パスワード\"".as_bytes()));
+    assert!(!is_translated_label(b"Senha7Kq2vT9"));
+    assert!(is_translated_label("新密码');".as_bytes()));
+    // The rest of the value is masked.
+    assert!(is_non_literal(b"xoxp-5723705-5738073-", b"##", false));
+    assert!(!is_non_literal(b"xoxp-5723705-5738073-", b"\"", true));
+    assert!(is_non_literal(b"PasswordInput", b"", false));
+    assert!(is_non_literal(b"0x80090033", b"", false));
+    assert!(is_non_literal(b"6i32", b"", false));
+    assert!(is_non_literal(
+        b"super::Foundation::UNICODE_STRING",
+        b"",
+        false
+    ));
+    assert!(is_non_literal(b"unsafe", b"", false));
+    // Plain words are left to the generic scorer: real passwords can be words.
+    assert!(!is_non_literal(b"harbour", b"", false));
+    assert!(!is_non_literal(b"hX9#kq2!Lm", b"", false));
+    assert!(!is_non_literal(b"Qm7vx&2Lp", b"\"", false));
+    // A whole quoted string shaped like an identifier is left to the scorer...
+    assert!(is_non_literal(b"reset_token_value", b"", false));
+    assert!(!is_non_literal(b"reset_token_value", b"\"", true));
+    // ...but a quoted UPPER_SNAKE name still names a variable.
+    assert!(is_non_literal(b"MY_GITHUB_TOKEN", b"", true));
+    // Paths, lint levels, type names and textbook sample passwords.
+    assert!(is_non_literal(b"KeyDer", b"::from_pem", false));
+    assert!(is_non_literal(b"usize", b";", false));
+    assert!(is_non_literal(b"letmein123", b"", true));
+    assert!(is_non_literal(b"DEVPKEY_Device_Category", b"", false));
+    // Base64 of a short plain word is sample data.
+    assert!(is_non_literal(b"dG9rZW4=", b"", true));
+    assert!(!is_non_literal(b"Vr7kq2Lmz4Qw9A==", b"", true));
+}
+
+#[test]
+fn template_slots_and_public_names() {
+    assert!(is_placeholder(b"Bearer <token>"));
+    // A masked value.
+    assert!(is_placeholder(b"xoxp-5723705-5738073-####################"));
+    assert!(is_placeholder(b"pw-%(name)s"));
+    // A lone `<` or `%(` is part of a generated secret, not a slot.
+    assert!(!is_placeholder(b"k9%(Lq2v<7TnB4mWz1R"));
+    assert!(names_public_value(b"public_key = "));
+    assert!(names_public_value(b"credentialsId: "));
+    assert!(names_public_value(b"csrf-token="));
+    assert!(names_public_value(b"password_hash: "));
+    assert!(names_public_value(b"harvester-token-checksum\": "));
+    assert!(names_public_value(b"encrypted_key: "));
+    assert!(names_public_value(b"hashedPassword = "));
+    assert!(!names_public_value(b"hash_key = "));
+    assert!(!names_public_value(b"hashSecret = "));
+    assert!(names_public_value(b"X-XSRF-TOKEN: "));
+    assert!(!names_public_value(b"client_secret = "));
+    let text = br#"x = "value""#;
+    assert!(is_delimited_literal(text, &(5..10)));
+    assert!(!is_delimited_literal(text, &(5..9)));
+    // The password of a quoted user:password pair, not of an unquoted one.
+    let text = br#"curl -u "deploy:a(b)c" x"#;
+    assert!(is_quoted_pair_password(text, &(16..21)));
+    assert!(!is_delimited_literal(text, &(16..21)));
+    let text = br#"curl -u deploy:a(b)c" x"#;
+    assert!(!is_quoted_pair_password(text, &(15..20)));
+}
+
+/// Asserts `check(value) == expected` for every value, naming the one that fails.
+pub(super) fn expect_each(check: fn(&[u8]) -> bool, expected: bool, values: &[&[u8]]) {
+    for value in values {
+        assert_eq!(check(value), expected, "{}", String::from_utf8_lossy(value));
+    }
+}
+
+#[test]
+fn paths_urls_and_field_lists_are_not_values() {
+    let literal = |value: &str| is_non_literal(value.as_bytes(), b"\"", true);
+    assert!(literal("dockerfile/run/security"));
+    assert!(literal("instance/service-accounts/"));
+    assert!(literal("C:/foo/bar"));
+    assert!(literal("D:\\builds\\out"));
+    assert!(literal("config://whatever"));
+    // Random values with slashes have capitals (assembled at run time).
+    let random = ["k1zPZ/M6uV", "xMQ3oxq/goYlNuJ"].concat();
+    assert!(!literal(&random));
+    let fields = |line: &str, value: &str| {
+        let start = line.find(value).expect("value in line");
+        is_passwd_format(line.as_bytes(), &(start..start + value.len()))
+    };
+    assert!(fields(
+        "//  name:password:UID:GID:GECOS:directory:shell\n",
+        "UID:GID:GECOS:directory:shell"
+    ));
+    assert!(fields("// Name:Pass:Gid:List\n", "Gid:List"));
+    assert!(fields("    \"passwd:gecos\",\n", "gecos"));
+    assert!(fields("    \"passwd:shell\",\n", "shell"));
+    let word = ["har", "bour"].concat();
+    assert!(!fields(&format!("    \"passwd:{word}\",\n"), &word));
+    assert!(!fields(&format!("password: {random}\n"), &random));
+    assert!(!fields("auth=admin:Gk2vLq\n", "Gk2vLq"));
+}
+
+#[test]
+fn encoded_placeholders_are_placeholders() {
+    use base64::Engine as _;
+    let encode = |text: &[u8]| base64::engine::general_purpose::STANDARD.encode(text);
+    assert!(decodes_to_placeholder(
+        encode(b"this is a fake bearer token!").as_bytes()
+    ));
+    assert!(decodes_to_placeholder(encode(b"changeme").as_bytes()));
+    assert!(encodes_short_word(encode(b"toto\n").as_bytes()));
+    // Random bytes, or a random printable value, are no placeholder.
+    let random = encode(&[
+        0x9c, 0x21, 0xf7, 0x03, 0xee, 0x5a, 0x81, 0x44, 0xd0, 0x6b, 0x12,
+    ]);
+    assert!(!decodes_to_placeholder(random.as_bytes()));
+    let printable = encode(["Vr7kq2", "LmzP0w"].concat().as_bytes());
+    assert!(!decodes_to_placeholder(printable.as_bytes()));
+    // An elided example and the famous example passwords.
+    assert!(is_placeholder(
+        ["9cbaf02", "3786cd7..."].concat().as_bytes()
+    ));
+    let xkcd = ["correct", "horse", "battery", "staple"].concat();
+    assert!(is_non_literal(xkcd.as_bytes(), b"\n", false));
+    assert!(is_non_literal(
+        ["Tr0ub", "4dor"].concat().as_bytes(),
+        b"&3",
+        true
+    ));
+    assert!(is_word_identifier(b"DefaultGatewayIPv4"));
+}
+
+#[test]
+fn counting_keyboard_and_textbook_spellings_are_filler() {
+    assert!(is_counting_runs(b"ponmlkjihgfedcba"));
+    assert!(is_counting_runs(b"asdfqwer1234asdf"));
+    assert!(is_counting_runs(b"abcd:efgh"));
+    assert!(is_counting_runs(b"123321"));
+    // A run that turns is no run (an obfuscated password of CredData's shape).
+    assert!(!is_counting_runs(b"yzyxdfe"));
+    assert!(!is_counting_runs(b"qmzv"));
+    for textbook in [
+        "p4ssw0rd",
+        "P@ssw0rd123",
+        "guest",
+        "inherit",
+        "hashed",
+        "hunter42",
+    ] {
+        assert!(is_non_secret_word(textbook.as_bytes()), "{textbook}");
+    }
+    assert!(is_made_of_fake_words(b"verys3cret"));
+    assert!(is_made_of_fake_words(b"dbpass"));
+    assert!(is_made_of_fake_words(b"nomatch"));
+    assert!(!is_made_of_fake_words(b"v3rqzt"));
+    // PHP's namespaced class names.
+    assert!(is_non_literal(b"Illuminate", b"\\A", false));
+    assert!(!is_non_literal(b"Illuminate", b"\"", true));
+}
+
+#[test]
+fn a_password_repeating_the_user_name_is_a_demo_account() {
+    let check = |line: &str, value: &str| {
+        let start = line.rfind(value).expect("value in line");
+        let key = line[..start].rfind("pass").expect("key in line");
+        repeats_the_user_name(line.as_bytes(), key, &(start..start + value.len()))
+    };
+    assert!(check("?id=2900&user=guest&pass=guest", "guest"));
+    let name = ["cass", "andra"].concat();
+    assert!(check(
+        &format!("(\"x.username={name}\", \"x.password={name}\")"),
+        &name
+    ));
+    let other = ["Vr7kq2", "Lmz"].concat();
+    assert!(!check(&format!("user=guest&pass={other}"), &other));
+    // The same word elsewhere on the line is no user name.
+    assert!(!check(&format!("host={other} password={other}"), &other));
+    assert!(is_non_literal(b"scott:scott", b"\"", true));
+}
+
+#[test]
+fn word_phrases_and_encoded_names() {
+    use base64::Engine as _;
+    let encode = |text: &[u8]| base64::engine::general_purpose::STANDARD.encode(text);
+    assert!(is_word_phrase(b"configured-by-env"));
+    assert!(is_word_phrase(b"host-boundary-crossed"));
+    assert!(is_word_phrase(b"stored_locally"));
+    assert!(!is_word_phrase(b"xkqzbv-rtmplw"));
+    assert!(!is_word_phrase(b"Configured-By-Env"));
+    assert!(!is_word_phrase(b"compute"));
+    assert!(decodes_to_placeholder(
+        encode(b"username:password").as_bytes()
+    ));
+    assert!(decodes_to_placeholder(encode(b"ACCESS_KEY\r\n").as_bytes()));
+    assert!(decodes_to_placeholder(
+        encode(b"customUser:customPass").as_bytes()
+    ));
+    let pair = [&b"deploy:"[..], b"Vr7kq2Lmz"].concat();
+    assert!(!decodes_to_placeholder(encode(&pair).as_bytes()));
+}

@@ -1,0 +1,453 @@
+//! The shape of a value alone: code, references, keywords, numbers, dates,
+//! paths and identifiers rather than literal credentials.
+
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
+use super::names::{SECRET_NOUNS, has_hump, identifier_words, is_word_identifier};
+use super::placeholders::{
+    encodes_short_word, is_counting_runs, is_made_of_fake_words, is_non_secret_word,
+};
+use super::{is_one_of, is_quote, matcher, trim_end};
+
+static CODE: LazyLock<AhoCorasick> = LazyLock::new(|| matcher(&[CODE_MARKERS]));
+
+/// True when a generic rule's value is code, a reference or a keyword rather
+/// than a literal credential. `after` is what follows the value (two bytes are enough).
+///
+/// `quoted` says the value is a whole quoted string (`"reset_token_v2"`): an
+/// identifier-shaped string literal is still a literal, so the identifier
+/// checks (camelCase, snake_case, UPPER_SNAKE) are left to the scorer, which
+/// sees it as the `quoted_identifier` feature.
+pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
+    // A call, an index or a path right after the value: `token = build_token(...)`,
+    // `key = KeyDer::from_pem(...)`.
+    // A member access through a pointer: `Pass = Resolver->get(...)`.
+    if matches!(after.first(), Some(b'(' | b'['))
+        || after.starts_with(b"::")
+        || (value.ends_with(b"-") && after.first() == Some(&b'>'))
+    {
+        return true;
+    }
+    // A PHP namespace path (`'auth' => \Illuminate\Auth\Authenticate::class`).
+    let namespaced = after.first() == Some(&b'\\')
+        && after.get(1).is_some_and(u8::is_ascii_uppercase)
+        && value.first().is_some_and(u8::is_ascii_uppercase)
+        && value.iter().all(u8::is_ascii_alphanumeric);
+    if namespaced {
+        return true;
+    }
+    // The rest of the value is masked: `xoxp-1234-5678-####…`, `sk-****`.
+    if after == b"##" || after == b"**" {
+        return true;
+    }
+    // Variable references, interpolation, calls, instance variables.
+    if matches!(value.first(), Some(b'$' | b'%' | b'@' | b':')) || CODE.is_match(value) {
+        return true;
+    }
+    // A reference to where the secret is kept (`--passphrase file://pass.txt`,
+    // OpenSSL's `-pass env:VAR`), not the secret.
+    // (Cargo's `dep:name` features name a dependency.)
+    if [&b"file:"[..], b"fileb:", b"env:", b"dep:"]
+        .iter()
+        .any(|prefix| value.starts_with(prefix))
+    {
+        return true;
+    }
+    // Trailing punctuation of code or markup (`string!`, `production:`, `postgres/`).
+    let trimmed = trim_end(value, b"!?:;/.");
+    let trimmed_lower = trimmed.to_ascii_lowercase();
+    // (A comma ends a word of prose: `--proxy-password respectively, and`.)
+    if is_non_secret_word(trim_end(trimmed, b",")) {
+        return true;
+    }
+    // A `user:password` pair whose password is one of those (`admin:admin`)
+    // or the user's name again (`cassandra:cassandra`).
+    if let Some(colon) = value.iter().position(|&b| b == b':') {
+        let (user, password) = (&value[..colon], &value[colon + 1..]);
+        if colon > 0
+            && !password.contains(&b':')
+            && (is_non_secret_word(password) || user.eq_ignore_ascii_case(password))
+        {
+            return true;
+        }
+    }
+    if is_made_of_fake_words(&trimmed_lower) || is_counting_runs(&trimmed_lower) {
+        return true;
+    }
+    // camelCase and PascalCase identifiers (`PasswordInput`, `userToken`):
+    // letters only, short, with a lower-to-upper hump. Plain lone words are
+    // left to the scorer (real passwords are often letters only).
+    let humped = has_hump(trimmed);
+    if !quoted && trimmed.len() < 24 && humped && trimmed.iter().all(u8::is_ascii_alphabetic) {
+        return true;
+    }
+    // A number ending a statement of code (`pub const PPWDATA: u32 = 2147577990;`).
+    if !quoted && after.first() == Some(&b';') && value.iter().all(u8::is_ascii_digit) {
+        return true;
+    }
+    // Numeric literals of code: `0x80090033`, `6i32`, `-1073741716i32`, `16u8`; dates and times.
+    if is_numeric_literal(value)
+        || encodes_short_word(value)
+        || is_timestamp(value)
+        || is_public_key_der(value)
+    {
+        return true;
+    }
+    // A mapping key (`production:`), not a value.
+    if value.ends_with(b":") {
+        return true;
+    }
+    if !quoted && (is_predicate_or_nullable(value) || is_powershell_command(value)) {
+        return true;
+    }
+    // A field's name, quoted too: camel-cased words, one of them a
+    // credential's noun (`"MasterUsername"`, `"PasswordInput"`).
+    if is_word_identifier(trimmed)
+        && identifier_words(trimmed)
+            .any(|w| is_one_of(w, SECRET_NOUNS) || is_one_of(w, &["username", "user", "name"]))
+    {
+        return true;
+    }
+    // A word of a language written in more than ASCII, cut at its first
+    // non-ASCII letter (`confirm_password: Potwierdź moje konto`).
+    if after.first().is_some_and(|&b| b >= 0xC2) && value.iter().all(u8::is_ascii_alphabetic) {
+        return true;
+    }
+    // snake_case identifiers and lowercase paths: `build_tag_values`, `active_storage/disk`, `postgres/`.
+    let lowercase_name = value
+        .iter()
+        .all(|&b| b.is_ascii_lowercase() || matches!(b, b'_' | b'/' | b'-'));
+    if !quoted && lowercase_name && value.iter().any(|&b| matches!(b, b'_' | b'/')) {
+        return true;
+    }
+    // An absolute lowercase URL path, quoted too (`"/en/enterprise-server@3.0/auth"`):
+    // random secrets that start with `/` have capitals.
+    let url_path = value.first() == Some(&b'/')
+        && value.iter().filter(|&&b| b == b'/').count() >= 2
+        && value.iter().all(|&b| {
+            b.is_ascii_lowercase()
+                || b.is_ascii_digit()
+                || matches!(b, b'/' | b'-' | b'_' | b'.' | b'@')
+        });
+    if url_path || is_path_or_url_of_words(value) {
+        return true;
+    }
+    // Dotted or namespaced identifiers: config.password, settings::TOKEN.
+    let identifier = |part: &[u8]| {
+        !part.is_empty()
+            && !part[0].is_ascii_digit()
+            && part.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    let dotted: Vec<&[u8]> = value.split(|&b| b == b'.').collect();
+    if dotted.len() > 1 && dotted.iter().all(|p| identifier(p)) {
+        return true;
+    }
+    // Mixed-case names joined by underscores: `DEVPKEY_Device_Category`.
+    let mixed_snake = value.contains(&b'_')
+        && value.iter().any(u8::is_ascii_uppercase)
+        && value.iter().any(u8::is_ascii_lowercase)
+        && value.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_');
+    if !quoted && mixed_snake {
+        return true;
+    }
+    // UPPER_SNAKE constant names (quoted too: `"MY_GITHUB_TOKEN"` names a variable).
+    value
+        .iter()
+        .all(|&b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
+        && value.contains(&b'_')
+}
+
+/// A path or URL made of words, quoted too: a relative lowercase path of
+/// three or more parts (`"dockerfile/run/security"`,
+/// `"instance/service-accounts/"`), a Windows path (`C:/foo/bar`,
+/// `D:\builds`) or a URL whose address is lowercase words
+/// (`config://whatever`). Random secrets that hold `/` have capitals.
+fn is_path_or_url_of_words(value: &[u8]) -> bool {
+    let word_path = |text: &[u8]| {
+        text.iter().any(u8::is_ascii_lowercase)
+            && text.iter().all(|&b| {
+                b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || matches!(b, b'/' | b'-' | b'_' | b'.')
+            })
+    };
+    let slashes = value.iter().filter(|&&b| b == b'/').count();
+    if slashes >= 2 && word_path(value) {
+        return true;
+    }
+    if let [drive, b':', b'/' | b'\\', ..] = value {
+        return drive.is_ascii_alphabetic();
+    }
+    let Some(scheme_end) = memchr::memmem::find(value, b"://") else {
+        return false;
+    };
+    let (scheme, address) = (&value[..scheme_end], &value[scheme_end + 3..]);
+    !scheme.is_empty()
+        && scheme.iter().all(u8::is_ascii_alphabetic)
+        && address
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || matches!(b, b'/' | b'-' | b'.'))
+}
+
+/// A Ruby predicate call or a nullable type, unquoted: an identifier with
+/// `?` after it that is snake_case or made of camel-cased words
+/// (`running_on_windows?`, Kotlin's `StringGenerationParameters?`). Other
+/// values with `?` are left to the scorer: a password may end with one.
+fn is_predicate_or_nullable(value: &[u8]) -> bool {
+    let Some(name) = value.strip_suffix(b"?") else {
+        return false;
+    };
+    let snake_case = name.contains(&b'_')
+        && name.first().is_some_and(u8::is_ascii_lowercase)
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    snake_case || is_word_identifier(name)
+}
+
+/// Verbs of PowerShell's approved `Verb-Noun` command names that read or
+/// make a value (`Read-Host`, `Get-Credential`, `ConvertTo-SecureString`).
+const POWERSHELL_VERBS: &[&str] = &[
+    "Get",
+    "Read",
+    "New",
+    "ConvertTo",
+    "ConvertFrom",
+    "Import",
+    "Invoke",
+    "Select",
+    "Join",
+    "Resolve",
+    "Test",
+    "Find",
+    "Receive",
+    "Unprotect",
+    "Protect",
+];
+
+/// An unquoted PowerShell command (`$creds.Password = Read-Host -AsSecureString`):
+/// an approved verb, `-`, and a capitalised noun of letters.
+fn is_powershell_command(value: &[u8]) -> bool {
+    let Some(dash) = value.iter().position(|&b| b == b'-') else {
+        return false;
+    };
+    let (verb, noun) = (&value[..dash], &value[dash + 1..]);
+    POWERSHELL_VERBS.iter().any(|v| verb == v.as_bytes())
+        && noun.first().is_some_and(u8::is_ascii_uppercase)
+        && noun.iter().all(u8::is_ascii_alphabetic)
+}
+
+/// True when `secret` is a delimited literal: exactly the contents of a quoted
+/// string (the same quote right before and right after it), or the password of
+/// a URL's user information (`:` before, `@` after).
+pub fn is_delimited_literal(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let before = secret.start.checked_sub(1).and_then(|i| bytes.get(i));
+    match (before, bytes.get(secret.end)) {
+        (Some(&open), Some(&close)) => {
+            (is_quote(&open) && open == close) || (open == b':' && close == b'@')
+        }
+        _ => false,
+    }
+}
+
+/// True when `secret` is the password of a quoted `"user:password"` pair
+/// (`curl -u "deploy:…"`): `:` before it, a quote after it, and the same quote
+/// right before the user name (one word, at most 64 bytes).
+pub fn is_quoted_pair_password(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let (Some(colon), Some(&quote)) = (secret.start.checked_sub(1), bytes.get(secret.end)) else {
+        return false;
+    };
+    if bytes[colon] != b':' || !is_quote(&quote) {
+        return false;
+    }
+    let user = &bytes[colon.saturating_sub(65)..colon];
+    match user
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace() || is_quote(b))
+    {
+        Some(at) => user[at] == quote && at + 1 < user.len(),
+        None => false,
+    }
+}
+
+/// True for a value shaped like a program identifier: camelCase, snake_case,
+/// kebab-case or UPPER_SNAKE letters (digits allowed after the first letter),
+/// with at least one hump or separator.
+pub fn is_identifier_shaped(value: &[u8]) -> bool {
+    // A leading underscore marks a private name (`_EllipticCurvePrivateKey`).
+    let value = value.strip_prefix(b"_").unwrap_or(value);
+    let Some(first) = value.first() else {
+        return false;
+    };
+    if !first.is_ascii_alphabetic()
+        || !value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+    {
+        return false;
+    }
+    let humped = has_hump(value);
+    let separated = value.iter().any(|b| matches!(b, b'_' | b'-'));
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    // Words of a name have vowels (`Device`, `Category`, `v2` is one short
+    // exception); random mixed case splits into vowel-less bits (`Hq2`, `Zk`).
+    let (mut words, mut voiceless) = (0, 0);
+    for word in identifier_words(value) {
+        words += 1;
+        let vowel = word.iter().any(|b| {
+            matches!(
+                b.to_ascii_lowercase(),
+                b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+            )
+        });
+        voiceless += usize::from(!vowel && word.len() > 2);
+    }
+    (humped || separated) && digits * 4 <= value.len() && voiceless * 4 <= words
+}
+
+/// Base64 openings of DER-encoded public keys (SubjectPublicKeyInfo): EC
+/// P-256, P-384 and P-521, Ed25519, X25519, RSA 2048/3072/4096. A public key
+/// is published by design; private keys (PKCS#8, `MII…AgEAM…`) open differently.
+const PUBLIC_KEY_DER: &[&str] = &[
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE",
+    "MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE",
+    "MIGbMBAGByqGSM49AgEGBSuBBAAjA4GGAAQ",
+    "MCowBQYDK2VwAyEA",
+    "MCowBQYDK2VuAyEA",
+    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA",
+    "MIIBojANBgkqhkiG9w0BAQEFAAOCAY8AMIIBigKCAYEA",
+    "MIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEA",
+];
+
+/// True for a base64 DER public key (one of `PUBLIC_KEY_DER`'s openings).
+fn is_public_key_der(value: &[u8]) -> bool {
+    PUBLIC_KEY_DER
+        .iter()
+        .any(|prefix| value.starts_with(prefix.as_bytes()))
+}
+
+/// An ISO 8601 date, optionally with a time (`2016-09-24`,
+/// `2016-09-24T16:18:07Z`, `2016-09-24 16:18:07.123+02:00`).
+fn is_timestamp(value: &[u8]) -> bool {
+    let shape = |text: &[u8], pattern: &[u8]| {
+        text.len() >= pattern.len()
+            && text.iter().zip(pattern).all(|(b, p)| match p {
+                b'9' => b.is_ascii_digit(),
+                _ => b == p,
+            })
+    };
+    if !shape(value, b"9999-99-99") {
+        return false;
+    }
+    let time = &value[10..];
+    time.is_empty()
+        || (matches!(time[0], b'T' | b' ')
+            && shape(&time[1..], b"99:99")
+            && time[6..]
+                .iter()
+                .all(|b| b.is_ascii_digit() || matches!(b, b':' | b'.' | b'Z' | b'+' | b'-')))
+}
+
+fn is_numeric_literal(value: &[u8]) -> bool {
+    if let Some(hex) = value
+        .strip_prefix(b"0x")
+        .or_else(|| value.strip_prefix(b"0X"))
+    {
+        return hex
+            .iter()
+            .all(|b| b.is_ascii_hexdigit() || matches!(b, b'_' | b'u' | b'i'));
+    }
+    let value = value.strip_prefix(b"-").unwrap_or(value);
+    let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+    let suffix = &value[digits..];
+    digits > 0
+        && matches!(
+            suffix,
+            b"i8"
+                | b"i16"
+                | b"i32"
+                | b"i64"
+                | b"u8"
+                | b"u16"
+                | b"u32"
+                | b"u64"
+                | b"usize"
+                | b"isize"
+                | b"f32"
+                | b"f64"
+                | b"L"
+                | b"UL"
+                | b"u"
+                | b"U"
+        )
+}
+
+/// Substrings (lowercase) that only occur in code, never in a literal secret.
+const CODE_MARKERS: &[&str] = &[
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "|",
+    "\\n",
+    "::",
+    "*const",
+    "*mut",
+    "&mut",
+    "process.env",
+    "os.environ",
+    "getenv",
+    "env.",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::filters::is_code_context;
+    use crate::detect::filters::names::spells_its_key;
+    use crate::detect::filters::tests::expect_each;
+
+    #[test]
+    fn dates_public_keys_and_code_shapes_are_not_values() {
+        assert!(is_timestamp(b"2016-09-24T16:18:07Z"));
+        assert!(is_timestamp(b"2016-09-24"));
+        assert!(!is_timestamp(b"2016-09-24x7Hq"));
+        assert!(spells_its_key(
+            b"TOKEN_VARIABLE_BEGIN = ",
+            b"variable_begin"
+        ));
+        assert!(!spells_its_key(b"TOKEN_VARIABLE_BEGIN = ", b"variable"));
+        let ternary = br#"my $out = $ok->{pass} ? "PASS" : "Fq9xLm""#;
+        assert!(is_code_context(ternary, 25, &(34..40)));
+        assert!(is_public_key_der(
+            b"MCowBQYDK2VwAyEAOnDNQ71XlUIeLybXCGpdMv5stN5F"
+        ));
+        assert!(!is_public_key_der(b"MC4CAQAwBQYDK2VwBCIEIGz"));
+        assert!(is_non_literal(b"Resolver-", b">g", false));
+        assert!(is_non_literal(b"open_sesame", b"'\n", true));
+        assert!(is_non_literal(b"CRAM-MD5", b"'\n", true));
+        let typed = br#""AWS::KMS::Key": "2b447c471bc70388""#;
+        assert!(is_code_context(typed, 11, &(18..34)));
+    }
+
+    #[test]
+    fn identifier_shapes() {
+        expect_each(
+            is_identifier_shaped,
+            true,
+            &[
+                b"PasswordInput",
+                b"user_profile_v2",
+                b"DEVPKEY_Device_Category",
+                b"_EllipticCurvePrivateKey",
+            ],
+        );
+        // Random mixed case has humps too, but its bits have no vowels.
+        let token = ["b7Hq2Z", "kP9xWm", "4TnV8c", "Ry3LsD"].concat();
+        assert!(!is_identifier_shaped(token.as_bytes()));
+    }
+}
