@@ -111,6 +111,19 @@ const PROPERTY_WORDS: &[&str] = &[
     "options",
     // Where a token comes from (`auth.google.tokenSource`, `token_source`).
     "source",
+    // An error code or message about a secret (Symfony's
+    // `INVALID_PASSWORD_ERROR = '<uuid>'`).
+    "error",
+    "errors",
+    "message",
+    // The name of the field, property or object holding a secret, not the
+    // secret (`'passwordProperty' => 'pwhash'`, `password_attribute`,
+    // Kubernetes' `secretName`).
+    "property",
+    "field",
+    "attribute",
+    "column",
+    "name",
 ];
 
 /// Words that, before a final `token`, make it a protocol's bookkeeping
@@ -336,6 +349,9 @@ mod tests {
             true,
             &[
                 b"NextToken\": ",
+                b"INVALID_PASSWORD_ERROR = ",
+                b"passwordProperty' => ",
+                b"secretName: ",
                 b"nextForwardToken\": ",
                 b"result_key\": ",
                 b"LockToken: ",

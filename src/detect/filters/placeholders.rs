@@ -532,6 +532,10 @@ const NON_SECRET_VALUES: &[&str] = &[
     "utf",
     "ascii",
     "latin",
+    // An option's name beside a password (`CURLOPT_KEYPASSWD => 'passphrase'`).
+    "passphrase",
+    // Kotlin/JS's `dynamic` type (`var credentials: dynamic`).
+    "dynamic",
     // How a framework stores a field, not a value (Laravel's casts and
     // validation rules: `'password' => 'hashed'`, `'encrypted:array'`,
     // `'confirmed'`).

@@ -233,6 +233,12 @@ fn counting_keyboard_and_textbook_spellings_are_filler() {
         "inherit",
         "hashed",
         "hunter42",
+        "postgres",
+        "utf8",
+        "utf-8",
+        "keyboard",
+        "passphrase",
+        "dynamic",
     ] {
         assert!(is_non_secret_word(textbook.as_bytes()), "{textbook}");
     }
@@ -240,6 +246,11 @@ fn counting_keyboard_and_textbook_spellings_are_filler() {
     assert!(is_made_of_fake_words(b"dbpass"));
     assert!(is_made_of_fake_words(b"nomatch"));
     assert!(!is_made_of_fake_words(b"v3rqzt"));
+    // Percent-encoded in a URL (assembled at run time).
+    let encoded = ["pa%24", "%24word"].concat();
+    assert!(is_non_literal(encoded.as_bytes(), b"@", false));
+    let random = ["Xk9%2F", "q7Lmv"].concat();
+    assert!(!is_non_literal(random.as_bytes(), b"@", false));
     // PHP's namespaced class names.
     assert!(is_non_literal(b"Illuminate", b"\\A", false));
     assert!(!is_non_literal(b"Illuminate", b"\"", true));

@@ -76,6 +76,13 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if is_made_of_fake_words(&trimmed_lower) || is_counting_runs(&trimmed_lower) {
         return true;
     }
+    // The same, percent-encoded in a URL (`pa%24%24word`, `p%40ssword`).
+    if let Some(decoded) = percent_decoded(value) {
+        let lower = decoded.to_ascii_lowercase();
+        if is_non_secret_word(&decoded) || is_made_of_fake_words(&lower) {
+            return true;
+        }
+    }
     // camelCase and PascalCase identifiers (`PasswordInput`, `userToken`):
     // letters only, short, with a lower-to-upper hump. Plain lone words are
     // left to the scorer (real passwords are often letters only).
@@ -189,6 +196,33 @@ fn is_path_or_url_of_words(value: &[u8]) -> bool {
         && address
             .iter()
             .all(|&b| b.is_ascii_lowercase() || matches!(b, b'/' | b'-' | b'.'))
+}
+
+/// `value` with its `%XX` escapes decoded, when it has any.
+fn percent_decoded(value: &[u8]) -> Option<Vec<u8>> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut decoded = Vec::with_capacity(value.len());
+    let mut escaped = false;
+    let mut i = 0;
+    while i < value.len() {
+        let pair = value
+            .get(i + 1)
+            .copied()
+            .and_then(hex)
+            .zip(value.get(i + 2).copied().and_then(hex));
+        match (value[i], pair) {
+            (b'%', Some((high, low))) => {
+                decoded.push((high * 16 + low) as u8);
+                escaped = true;
+                i += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    escaped.then_some(decoded)
 }
 
 /// A Ruby predicate call or a nullable type, unquoted: an identifier with
