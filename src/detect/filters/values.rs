@@ -355,11 +355,34 @@ const PUBLIC_KEY_DER: &[&str] = &[
     "MIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEA",
 ];
 
-/// True for a base64 DER public key (one of `PUBLIC_KEY_DER`'s openings).
+/// True for a base64 DER public key (one of `PUBLIC_KEY_DER`'s openings) or
+/// a Go sumdb/note verifier key (`name+hash+A…`: the public half of a
+/// `PRIVATE+KEY+name+hash+A…` signer key, which its own rule reports).
 fn is_public_key_der(value: &[u8]) -> bool {
     PUBLIC_KEY_DER
         .iter()
         .any(|prefix| value.starts_with(prefix.as_bytes()))
+        || is_note_verifier_key(value)
+}
+
+/// A Go sumdb/note verifier key: a name without `+`, `+`, eight hex digits,
+/// `+`, then 44 base64 characters opening with `A` (algorithm 1, Ed25519).
+fn is_note_verifier_key(value: &[u8]) -> bool {
+    if value.starts_with(b"PRIVATE+KEY+") {
+        return false;
+    }
+    let Some(name_end) = memchr::memchr(b'+', value) else {
+        return false;
+    };
+    let rest = &value[name_end + 1..];
+    name_end > 0
+        && rest.len() == 8 + 1 + 44
+        && rest[..8].iter().all(u8::is_ascii_hexdigit)
+        && rest[8] == b'+'
+        && rest[9] == b'A'
+        && rest[9..]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
 }
 
 /// An ISO 8601 date, optionally with a time (`2016-09-24`,
@@ -444,6 +467,17 @@ mod tests {
     use crate::detect::filters::is_code_context;
     use crate::detect::filters::names::spells_its_key;
     use crate::detect::filters::tests::expect_each;
+
+    #[test]
+    fn note_verifier_keys_are_public() {
+        // Assembled at run time: the name, hash and key of a made-up verifier key.
+        let key = ["AX2o6v+aVtWgCLoe3WsOcZQIV6", "HNDTVoxU6zusPdBAuT"].concat();
+        let verifier = format!("sum.northwind.dev+a794281b+{key}");
+        assert!(is_public_key_der(verifier.as_bytes()));
+        let signer = format!("PRIVATE+KEY+{verifier}");
+        assert!(!is_public_key_der(signer.as_bytes()));
+        assert!(!is_public_key_der(key.as_bytes()));
+    }
 
     #[test]
     fn dates_public_keys_and_code_shapes_are_not_values() {
