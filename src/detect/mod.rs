@@ -400,6 +400,7 @@ fn accept(
                 delimited,
             ) || filters::is_compared_or_substituted(bytes, &secret)
                 || filters::is_passwd_format(bytes, &secret)
+                || filters::is_namespaced_command(bytes, &secret)
                 || (score::is_password_rule(&rule.spec.id)
                     && filters::repeats_the_user_name(bytes, key_start, &secret))
                 || filters::is_test_result_line(bytes, key_start, &secret)))

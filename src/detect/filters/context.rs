@@ -31,6 +31,36 @@ pub fn repeats_the_user_name(
     })
 }
 
+/// A namespaced command name, not a credential: a string or a word of prose
+/// that opens with the key and a colon (no blank: YAML would need one), the
+/// value a lowercase word or phrase running to the closing quote or to a
+/// blank (Laravel's `'auth:clear-resets {name?}'`, Rails'
+/// `"credentials:fetch"`, `the auth:clear-resets command`).
+pub fn is_namespaced_command(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let value = &bytes[secret.clone()];
+    let Some(colon) = secret.start.checked_sub(1) else {
+        return false;
+    };
+    if bytes[colon] != b':'
+        || value.len() < 3
+        || !value.iter().all(|b| b.is_ascii_lowercase() || *b == b'-')
+    {
+        return false;
+    }
+    let name_start = run_start(bytes, colon, is_word_byte);
+    let Some(quote) = name_start.checked_sub(1).map(|at| bytes[at]) else {
+        return false;
+    };
+    let after = bytes.get(secret.end).copied();
+    // The namespace names a credential (a `user:password` pair's user does not).
+    let name = &bytes[name_start..colon];
+    let names_credential = is_one_of(name, SECRET_NOUNS) || is_one_of(name, &["auth"]);
+    // In prose or a command line too (`the auth:clear-resets command`), but
+    // not OpenSSL's `-passin` argument, whose value after the colon is the password.
+    let opens = is_quote(&quote) || (quote == b' ' && !name.starts_with(b"pass"));
+    names_credential && opens && (after == Some(quote) || after == Some(b' '))
+}
+
 /// A description of the fields of `/etc/passwd` or `/etc/group` around a
 /// value, not a credential: words joined by colons, one of them a field
 /// only those files have (`name:password:UID:GID:GECOS:directory:shell`,
@@ -464,6 +494,35 @@ fn is_statement_end(rest: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn namespaced_commands_are_not_credentials() {
+        let check = |line: &str, value: &str| {
+            let start = line.find(value).expect("value in line");
+            is_namespaced_command(line.as_bytes(), &(start..start + value.len()))
+        };
+        assert!(check("    rails \"credentials:fetch\", path\n", "fetch"));
+        assert!(check(
+            "$signature = 'auth:clear-resets {name?}';\n",
+            "clear-resets"
+        ));
+        // A value in a key-value string, or one with capitals or digits, stays.
+        assert!(!check("auth: clear-resets\n", "clear-resets"));
+        assert!(check(
+            "to use the auth:clear-resets command\n",
+            "clear-resets"
+        ));
+        let word = ["sym", "fony-rocks"].concat();
+        assert!(!check(
+            &format!("openssl genrsa -passout pass:{word} -out k\n"),
+            &word
+        ));
+        // A quoted `user:password` pair is no command.
+        let pair = ["gsf", "suv:ovo", "ixw"].concat();
+        assert!(!check(&format!("b64encode(b'{pair}')\n"), &pair[7..]));
+        let value = ["Vr7kq2", "Lmz"].concat();
+        assert!(!check(&format!("\"auth:{value}\"\n"), &value));
+    }
 
     #[test]
     fn a_long_quoted_sentence_is_prose() {
