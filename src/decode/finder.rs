@@ -344,7 +344,7 @@ fn sextet(b: u8) -> u8 {
 /// with the top two bits of the third byte (0 or 1). At least 80% of the
 /// groups must fit, so a camelCase identifier, a path or a run of `A`s fails
 /// before anything is decoded (a random group fits with odds of about 1 in 12).
-fn base64_looks_like_text(token: &[u8]) -> bool {
+pub(crate) fn base64_looks_like_text(token: &[u8]) -> bool {
     let groups = token.len().div_ceil(4);
     // More misfits than this and the token fails: stop as soon as it does.
     // `textual * 5 >= groups * 4`, counted as misfits.

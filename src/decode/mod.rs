@@ -17,9 +17,10 @@
 mod finder;
 mod hex;
 mod limits;
-mod percent;
+pub(crate) mod percent;
 mod printable;
 
+pub(crate) use finder::base64_looks_like_text;
 pub use finder::{Decoded, Finder, line_prefix};
 pub use limits::{Budget, DEFAULT_DEPTH, Limits};
 

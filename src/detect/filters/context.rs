@@ -249,8 +249,14 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
         return true;
     }
     // An attribute of an object: `self.password = credentials`, ...
-    let target = &bytes[line_start(bytes, key_ident_start)..key_ident_start];
-    if names_a_variable(bytes, key_ident_start, before, secret) {
+    let target = line_before;
+    if names_a_variable(
+        bytes,
+        key_ident_start..key_ident_end,
+        line_before,
+        before,
+        secret,
+    ) {
         return true;
     }
     // ... or one target of a tuple assignment: `username, password = split`.
@@ -310,12 +316,11 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
 ///   (`opt.credentials = creds`, `cfg.Credentials = provider`).
 fn names_a_variable(
     bytes: &[u8],
-    key_ident_start: usize,
+    key: std::ops::Range<usize>,
+    line_before: &[u8],
     before: &[u8],
     secret: &std::ops::Range<usize>,
 ) -> bool {
-    let line = line_start(bytes, key_ident_start);
-    let line_before = &bytes[line..key_ident_start];
     let rest = &bytes[secret.end..];
     let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
     let after = rest.trim_ascii();
@@ -342,13 +347,8 @@ fn names_a_variable(
             .last()
             .is_some_and(is_word_byte);
     let indented = matches!(line_before.first(), Some(b' ' | b'\t'));
-    let code_member = member && (indented || bytes[key_ident_start].is_ascii_uppercase());
-    let key_ident_end = key_ident_start
-        + bytes[key_ident_start..secret.start]
-            .iter()
-            .take_while(|b| is_word_byte(b))
-            .count();
-    let separator = bytes[key_ident_end..secret.start].trim_ascii();
+    let code_member = member && (indented || bytes[key.start].is_ascii_uppercase());
+    let separator = bytes[key.end..secret.start].trim_ascii();
     code_member && separator == b"=" && after.is_empty()
 }
 

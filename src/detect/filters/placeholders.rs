@@ -553,12 +553,12 @@ const NON_SECRET_VALUES: &[&str] = &[
 pub(super) fn is_non_secret_word(word: &[u8]) -> bool {
     let lower = word.to_ascii_lowercase();
     let stem = trim_end(&lower, b"0123456789");
-    let unleet = unleet(stem);
+    let unleet = || stem.iter().map(|&b| unleet_byte(b));
     let joined = || stem.iter().filter(|b| !matches!(b, b'_' | b'-'));
     NON_SECRET_VALUES.iter().any(|w| {
         lower == w.as_bytes()
             || stem == w.as_bytes()
-            || unleet == w.as_bytes()
+            || unleet().eq(w.bytes())
             || joined().eq(w.as_bytes())
     })
 }
@@ -567,17 +567,20 @@ pub(super) fn is_non_secret_word(word: &[u8]) -> bool {
 /// read back as letters (`p4ssw0rd`, `p@ssw0rd`, `s3cr3t`): the textbook
 /// spellings of example passwords. Trailing digits are cut before this.
 fn unleet(word: &[u8]) -> Vec<u8> {
-    word.iter()
-        .map(|&b| match b {
-            b'0' => b'o',
-            b'1' => b'i',
-            b'3' => b'e',
-            b'4' | b'@' => b'a',
-            b'5' | b'$' => b's',
-            b'7' => b't',
-            other => other,
-        })
-        .collect()
+    word.iter().map(|&b| unleet_byte(b)).collect()
+}
+
+/// One byte of [`unleet`].
+fn unleet_byte(b: u8) -> u8 {
+    match b {
+        b'0' => b'o',
+        b'1' => b'i',
+        b'3' => b'e',
+        b'4' | b'@' => b'a',
+        b'5' | b'$' => b's',
+        b'7' => b't',
+        other => other,
+    }
 }
 
 /// True when `value` is the base64 encoding (padded) of a short plain word
@@ -607,7 +610,12 @@ pub(super) fn encodes_short_word(value: &[u8]) -> bool {
 pub fn decodes_to_placeholder(value: &[u8]) -> bool {
     use base64::Engine as _;
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-    if value.len() < 8 || value.len() > 512 {
+    // Only base64 of text can decode to one (checked on the characters, so
+    // most candidates are never decoded).
+    if value.len() < 8
+        || value.len() > 512
+        || !crate::decode::base64_looks_like_text(trim_end(value, b"="))
+    {
         return false;
     }
     let decoded = [STANDARD, URL_SAFE, STANDARD_NO_PAD, URL_SAFE_NO_PAD]

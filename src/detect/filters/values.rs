@@ -77,9 +77,10 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
         return true;
     }
     // The same, percent-encoded in a URL (`pa%24%24word`, `p%40ssword`).
-    if let Some(decoded) = percent_decoded(value) {
-        let lower = decoded.to_ascii_lowercase();
-        if is_non_secret_word(&decoded) || is_made_of_fake_words(&lower) {
+    if crate::decode::percent::escapes(value) > 0 {
+        let mut decoded = Vec::with_capacity(value.len());
+        crate::decode::percent::decode(value, &mut decoded);
+        if is_non_secret_word(&decoded) || is_made_of_fake_words(&decoded.to_ascii_lowercase()) {
             return true;
         }
     }
@@ -98,7 +99,7 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if is_numeric_literal(value)
         || encodes_short_word(value)
         || is_timestamp(value)
-        || is_public_key_der(value)
+        || is_public_key(value)
     {
         return true;
     }
@@ -196,33 +197,6 @@ fn is_path_or_url_of_words(value: &[u8]) -> bool {
         && address
             .iter()
             .all(|&b| b.is_ascii_lowercase() || matches!(b, b'/' | b'-' | b'.'))
-}
-
-/// `value` with its `%XX` escapes decoded, when it has any.
-fn percent_decoded(value: &[u8]) -> Option<Vec<u8>> {
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut decoded = Vec::with_capacity(value.len());
-    let mut escaped = false;
-    let mut i = 0;
-    while i < value.len() {
-        let pair = value
-            .get(i + 1)
-            .copied()
-            .and_then(hex)
-            .zip(value.get(i + 2).copied().and_then(hex));
-        match (value[i], pair) {
-            (b'%', Some((high, low))) => {
-                decoded.push((high * 16 + low) as u8);
-                escaped = true;
-                i += 3;
-            }
-            (byte, _) => {
-                decoded.push(byte);
-                i += 1;
-            }
-        }
-    }
-    escaped.then_some(decoded)
 }
 
 /// A Ruby predicate call or a nullable type, unquoted: an identifier with
@@ -355,10 +329,10 @@ const PUBLIC_KEY_DER: &[&str] = &[
     "MIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEA",
 ];
 
-/// True for a base64 DER public key (one of `PUBLIC_KEY_DER`'s openings) or
+/// True for a public key: base64 DER (one of `PUBLIC_KEY_DER`'s openings) or
 /// a Go sumdb/note verifier key (`name+hash+A…`: the public half of a
 /// `PRIVATE+KEY+name+hash+A…` signer key, which its own rule reports).
-fn is_public_key_der(value: &[u8]) -> bool {
+fn is_public_key(value: &[u8]) -> bool {
     PUBLIC_KEY_DER
         .iter()
         .any(|prefix| value.starts_with(prefix.as_bytes()))
@@ -473,10 +447,10 @@ mod tests {
         // Assembled at run time: the name, hash and key of a made-up verifier key.
         let key = ["AX2o6v+aVtWgCLoe3WsOcZQIV6", "HNDTVoxU6zusPdBAuT"].concat();
         let verifier = format!("sum.northwind.dev+a794281b+{key}");
-        assert!(is_public_key_der(verifier.as_bytes()));
+        assert!(is_public_key(verifier.as_bytes()));
         let signer = format!("PRIVATE+KEY+{verifier}");
-        assert!(!is_public_key_der(signer.as_bytes()));
-        assert!(!is_public_key_der(key.as_bytes()));
+        assert!(!is_public_key(signer.as_bytes()));
+        assert!(!is_public_key(key.as_bytes()));
     }
 
     #[test]
@@ -491,10 +465,10 @@ mod tests {
         assert!(!spells_its_key(b"TOKEN_VARIABLE_BEGIN = ", b"variable"));
         let ternary = br#"my $out = $ok->{pass} ? "PASS" : "Fq9xLm""#;
         assert!(is_code_context(ternary, 25, &(34..40)));
-        assert!(is_public_key_der(
+        assert!(is_public_key(
             b"MCowBQYDK2VwAyEAOnDNQ71XlUIeLybXCGpdMv5stN5F"
         ));
-        assert!(!is_public_key_der(b"MC4CAQAwBQYDK2VwBCIEIGz"));
+        assert!(!is_public_key(b"MC4CAQAwBQYDK2VwBCIEIGz"));
         assert!(is_non_literal(b"Resolver-", b">g", false));
         assert!(is_non_literal(b"open_sesame", b"'\n", true));
         assert!(is_non_literal(b"CRAM-MD5", b"'\n", true));
