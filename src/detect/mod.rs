@@ -392,6 +392,7 @@ fn accept(
             .spec
             .decodes_to
             .is_some_and(|shape| !filters::decodes_to(shape, value))
+        || (rule.spec.generic && generated_literal && filters::is_textbook_value(value))
         || (rule.spec.generic
             && !generated_literal
             && (filters::is_non_literal(

@@ -19,6 +19,7 @@ pub use placeholders::{
 };
 pub use values::{
     is_delimited_literal, is_identifier_shaped, is_non_literal, is_quoted_pair_password,
+    is_textbook_value,
 };
 
 use aho_corasick::AhoCorasick;

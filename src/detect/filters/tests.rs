@@ -296,3 +296,20 @@ fn word_phrases_and_encoded_names() {
     let pair = [&b"deploy:"[..], b"Vr7kq2Lmz"].concat();
     assert!(!decodes_to_placeholder(encode(&pair).as_bytes()));
 }
+
+#[test]
+fn textbook_values_that_look_generated() {
+    // Leetspeak with symbols skips the plain-word checks; these still catch it.
+    let at = "@";
+    for textbook in [
+        format!("P{at}ssw0rd"),
+        format!("P{at}ssw0rd!"),
+        "Adm1n!".to_string(),
+        "$uper$ecret".to_string(),
+    ] {
+        assert!(is_textbook_value(textbook.as_bytes()), "{textbook}");
+    }
+    for generated in ["Xk7#qL2v9Tn!", "v3rqzt$9Lw"] {
+        assert!(!is_textbook_value(generated.as_bytes()), "{generated}");
+    }
+}

@@ -11,6 +11,15 @@ use super::placeholders::{
 };
 use super::{is_one_of, is_quote, matcher, trim_end};
 
+/// True when a value, however generated it looks, is a textbook or made-up
+/// password in leetspeak (`P@ssw0rd!`, `Adm1n`, `$uper$ecret`): the checks
+/// [`is_non_literal`] makes on plain words, for the quoted literals with
+/// symbols that skip it.
+pub fn is_textbook_value(value: &[u8]) -> bool {
+    let trimmed = trim_end(value, b"!?.#*");
+    is_non_secret_word(trimmed) || is_made_of_fake_words(&trimmed.to_ascii_lowercase())
+}
+
 static CODE: LazyLock<AhoCorasick> = LazyLock::new(|| matcher(&[CODE_MARKERS]));
 
 /// True when a generic rule's value is code, a reference or a keyword rather
