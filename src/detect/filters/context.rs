@@ -202,6 +202,12 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     if declares_type(line_before) || line_before.ends_with(b"${") {
         return true;
     }
+    // A type alias (Go's `type TPCRYPT_<name> = uintptr`) or a
+    // numeric constant (`const SQLITE_OnePass = 134217728`): declarations of
+    // code, not a setting's value.
+    if declares_alias_or_number(line_before, before, value) {
+        return true;
+    }
     // The "key" is the first branch of a conditional expression and the value
     // the second: `$ok ? "PASS" : "FAIL"`.
     let opening = trim_end(line_before, b"\"'` \t");
@@ -424,6 +430,22 @@ fn is_lookup_call(callee: &[u8]) -> bool {
 
 /// True when `before` (a line up to a key) declares a type, whose `: Base`
 /// is not a value.
+/// The line before the key is only `type` (Go, TypeScript, Rust) or `const`
+/// with an unquoted number for the value.
+fn declares_alias_or_number(line_before: &[u8], before_value: &[u8], value: &[u8]) -> bool {
+    let keyword = line_before.trim_ascii();
+    let keyword = keyword
+        .strip_prefix(b"export ")
+        .or_else(|| keyword.strip_prefix(b"pub "))
+        .unwrap_or(keyword)
+        .trim_ascii_start();
+    keyword == b"type"
+        || (keyword == b"const"
+            && !before_value.last().is_some_and(is_quote)
+            && !value.is_empty()
+            && value.iter().all(u8::is_ascii_digit))
+}
+
 fn declares_type(before: &[u8]) -> bool {
     before.split(|b| !is_word_byte(b)).any(|w| {
         matches!(
@@ -644,6 +666,18 @@ mod tests {
         assert!(check("password = _(\"Secret\")", "Secret"));
         assert!(!check(&format!("passphrase = []byte(\"{mixed}\")"), &mixed));
         assert!(!check(&format!("password = String(\"{mixed}\")"), &mixed));
+        // Type aliases and numeric constants are declarations of code.
+        // (Assembled at run time: this source holds no such line.)
+        let (name, kind) = (
+            ["TPCRYPT_PASS", "WORD_CREDENTIALS"].concat(),
+            "uint".to_owned() + "ptr",
+        );
+        assert!(check(&format!("type {name} = {kind}"), &kind));
+        assert!(check("export type PasswordHash = string;", "string"));
+        assert!(check("const SQLITE_OnePass = 134217728", "134217728"));
+        assert!(!check("const onePass = \"134217728\"", "134217728"));
+        assert!(!check(&format!("const DB_PASSWORD = {classic}"), &classic));
+        assert!(!check("pass: 134217728", "134217728"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
-use super::names::identifier_words;
+use super::names::{SECRET_NOUNS, identifier_words, is_word_phrase};
 use super::{contains_ignore_case, has_run, is_one_of, is_word_byte, matcher, trim_end};
 use crate::rules::DecodesTo;
 
@@ -545,6 +545,14 @@ const NON_SECRET_VALUES: &[&str] = &[
     "array",
     "json",
     "collection",
+    // MinIO's documented default root credentials (`minioadmin`, and
+    // `minio123` of its examples).
+    "minio",
+    "minioadmin",
+    // Keywords that load a value from elsewhere (Jsonnet's `import 'creds.json'`).
+    "import",
+    "importstr",
+    "require",
 ];
 
 /// True when `word` is one of [`NON_SECRET_VALUES`], compared lowercased,
@@ -626,6 +634,9 @@ pub fn decodes_to_placeholder(value: &[u8]) -> bool {
     };
     let text = text.strip_suffix(b"\n").unwrap_or(&text);
     let text = text.strip_suffix(b"\r").unwrap_or(text);
+    if is_empty_pem(text) {
+        return true;
+    }
     // A `user:password` pair's password (Docker's `auth`, Basic credentials).
     let password = memchr::memchr(b':', text).map_or(text, |colon| &text[colon + 1..]);
     let upper_snake = text.contains(&b'_')
@@ -638,7 +649,23 @@ pub fn decodes_to_placeholder(value: &[u8]) -> bool {
             || upper_snake
             || is_non_secret_word(password)
             || is_made_of_fake_words(&password.to_ascii_lowercase())
-            || identifier_words(text).any(|w| is_one_of(w, &["fake", "dummy", "bogus"])))
+            || identifier_words(text).any(|w| is_one_of(w, &["fake", "dummy", "bogus"]))
+            // A phrase naming the secret (`admin_password`, `this_is_the_secret`).
+            || (is_word_phrase(text) && identifier_words(text).any(|w| is_one_of(w, SECRET_NOUNS))))
+}
+
+/// A PEM block with (next to) nothing between its armour lines:
+/// `-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----`, the stand-in
+/// value of a test fixture.
+fn is_empty_pem(text: &[u8]) -> bool {
+    let Some(body) = text.strip_prefix(b"-----BEGIN ") else {
+        return false;
+    };
+    let body_start = memchr::memchr(b'\n', body).map_or(body.len(), |i| i + 1);
+    let Some(end) = memchr::memmem::find(body, b"-----END ") else {
+        return false;
+    };
+    end <= body_start + 16
 }
 
 #[cfg(test)]

@@ -167,6 +167,15 @@ fn paths_urls_and_field_lists_are_not_values() {
     assert!(literal("C:/foo/bar"));
     assert!(literal("D:\\builds\\out"));
     assert!(literal("config://whatever"));
+    assert!(literal("/home/ci/images/windows-2012-R2-standard"));
+    assert!(literal("/Users/me/Library/Keychains"));
+    assert!(literal("default/basic-auth"));
+    assert!(literal("cert-manager/cert-manager-webhook-ca"));
+    // One slash between random parts, or under no system directory, stays.
+    let random = ["/kZ9Qv/Lm", "2Wx7Rt"].concat();
+    assert!(!literal(&random));
+    let halves = ["xq-zvkt/", "bzq-wrpt"].concat();
+    assert!(!literal(&halves));
     // Random values with slashes have capitals (assembled at run time).
     let random = ["k1zPZ/M6uV", "xMQ3oxq/goYlNuJ"].concat();
     assert!(!literal(&random));
@@ -196,6 +205,28 @@ fn encoded_placeholders_are_placeholders() {
     ));
     assert!(decodes_to_placeholder(encode(b"changeme").as_bytes()));
     assert!(encodes_short_word(encode(b"toto\n").as_bytes()));
+    assert!(decodes_to_placeholder(
+        encode(b"this_is_the_secret").as_bytes()
+    ));
+    assert!(decodes_to_placeholder(encode(b"admin_password").as_bytes()));
+    assert!(!decodes_to_placeholder(
+        encode(b"amber_river_tide").as_bytes()
+    ));
+    // An armoured block with nothing inside (a fixture's stand-in key).
+    let armour = |kind: &str, body: &str| {
+        let dashes = "-----";
+        format!("{dashes}BEGIN {kind}{dashes}\n{body}{dashes}END {kind}{dashes}\n")
+    };
+    let empty = armour("PRIVATE KEY", "");
+    assert!(decodes_to_placeholder(encode(empty.as_bytes()).as_bytes()));
+    let full = armour(
+        "PRIVATE KEY",
+        &["MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "\n"].concat(),
+    );
+    assert!(!decodes_to_placeholder(encode(full.as_bytes()).as_bytes()));
+    // Certificates are public, under any name.
+    let certificate = encode(armour("CERTIFICATE", "MIIB\n").as_bytes());
+    assert!(is_non_literal(certificate.as_bytes(), b"\n", false));
     // Random bytes, or a random printable value, are no placeholder.
     let random = encode(&[
         0x9c, 0x21, 0xf7, 0x03, 0xee, 0x5a, 0x81, 0x44, 0xd0, 0x6b, 0x12,
@@ -239,6 +270,9 @@ fn counting_keyboard_and_textbook_spellings_are_filler() {
         "keyboard",
         "passphrase",
         "dynamic",
+        "minio123",
+        "minioadmin",
+        "import",
     ] {
         assert!(is_non_secret_word(textbook.as_bytes()), "{textbook}");
     }

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
-use super::names::{SECRET_NOUNS, has_hump, identifier_words, is_word_identifier};
+use super::names::{SECRET_NOUNS, has_hump, identifier_words, is_word_identifier, is_word_phrase};
 use super::placeholders::{
     encodes_short_word, is_counting_runs, is_made_of_fake_words, is_non_secret_word,
 };
@@ -197,6 +197,22 @@ fn is_path_or_url_of_words(value: &[u8]) -> bool {
     if let [drive, b':', b'/' | b'\\', ..] = value {
         return drive.is_ascii_alphabetic();
     }
+    // An absolute path under a system directory, whatever its case
+    // (`/home/ci/images/windows-2012-R2`).
+    if slashes >= 2 && is_under_system_directory(value) {
+        return true;
+    }
+    // A `namespace/name` reference of words (Kubernetes' `default/basic-auth`,
+    // `cert-manager/cert-manager-webhook-ca`).
+    if slashes == 1 && value.contains(&b'-') {
+        let joined: Vec<u8> = value
+            .iter()
+            .map(|&b| if b == b'/' { b'-' } else { b })
+            .collect();
+        if is_word_phrase(&joined) {
+            return true;
+        }
+    }
     let Some(scheme_end) = memchr::memmem::find(value, b"://") else {
         return false;
     };
@@ -206,6 +222,43 @@ fn is_path_or_url_of_words(value: &[u8]) -> bool {
         && address
             .iter()
             .all(|&b| b.is_ascii_lowercase() || matches!(b, b'/' | b'-' | b'.'))
+}
+
+/// Top-level directories of Unix-like systems and macOS.
+const SYSTEM_DIRECTORIES: &[&str] = &[
+    "home",
+    "etc",
+    "var",
+    "usr",
+    "tmp",
+    "opt",
+    "run",
+    "srv",
+    "root",
+    "mnt",
+    "media",
+    "dev",
+    "proc",
+    "sys",
+    "bin",
+    "sbin",
+    "lib",
+    "nix",
+    "Users",
+    "Library",
+    "Applications",
+    "Volumes",
+    "private",
+    "System",
+];
+
+/// True when `value` is `/<system directory>/…` (see [`SYSTEM_DIRECTORIES`]).
+fn is_under_system_directory(value: &[u8]) -> bool {
+    let Some(rest) = value.strip_prefix(b"/") else {
+        return false;
+    };
+    let top = rest.split(|&b| b == b'/').next().unwrap_or_default();
+    SYSTEM_DIRECTORIES.iter().any(|d| top == d.as_bytes())
 }
 
 /// A Ruby predicate call or a nullable type, unquoted: an identifier with
@@ -344,9 +397,20 @@ const PUBLIC_KEY_DER: &[&str] = &[
 fn is_public_key(value: &[u8]) -> bool {
     PUBLIC_KEY_DER
         .iter()
+        .chain(PUBLIC_PEM_BASE64)
         .any(|prefix| value.starts_with(prefix.as_bytes()))
         || is_note_verifier_key(value)
 }
+
+/// Base64 openings of PEM blocks that hold public data: `-----BEGIN
+/// CERTIFICATE` (requests too), `PUBLIC KEY`, `RSA PUBLIC KEY`, `X509 CRL`
+/// (a Kubernetes Secret's `ca.crt`, under whatever name).
+const PUBLIC_PEM_BASE64: &[&str] = &[
+    "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS",
+    "LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0t",
+    "LS0tLS1CRUdJTiBSU0EgUFVCTElDIEtFWS0tLS0t",
+    "LS0tLS1CRUdJTiBYNTA5IENSTC0tLS0t",
+];
 
 /// A Go sumdb/note verifier key: a name without `+`, `+`, eight hex digits,
 /// `+`, then 44 base64 characters opening with `A` (algorithm 1, Ed25519).
