@@ -406,7 +406,10 @@ fn accept(
                     && filters::repeats_the_user_name(bytes, key_start, &secret))
                 || filters::is_test_result_line(bytes, key_start, &secret)))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
-        // Keys and tokens are machine-made; passwords are made of words.
+        // Keys and tokens are machine-made; passwords are made of words. A
+        // provider's key is never a camelCase phrase of words either
+        // (`UniformBucketLevelAccess` after a provider name inside a word).
+        || (!rule.spec.generic && !rule.spec.id.contains("pass") && filters::is_word_identifier(value))
         || (scored
             && !score::is_password_rule(&rule.spec.id)
             && filters::is_word_identifier(value))
@@ -749,6 +752,20 @@ mod tests {
             .collect();
         // The code word is dropped by the value filter; the literal keeps `high`.
         assert_eq!(found, [(&b"Zq9v2LmT7kWx"[..], Confidence::High)]);
+    }
+
+    #[test]
+    fn a_provider_key_is_never_a_camel_case_phrase_of_words() {
+        let text = "[[rule]]\nid = \"t.bucket-key\"\nname = \"b\"\nprovider = \"t\"\n\
+                    identity = \"t.x\"\nkeywords = [\"bucket\"]\n\
+                    pattern = '''(?i:bucket)[\\w ]{0,12}?(?i:access) (?P<secret>[A-Za-z0-9]{20,64})'''\n";
+        let rules = rule_set(text);
+        let blob = b"UniformBucketLevelAccess UniformBucketLevelAccess\n\
+                     bucket access Qx7vLm2Zt9Kw4Rb8Nc3Hd\n";
+        let mut out = Vec::new();
+        Detector::new(&rules).scan(blob, &mut out);
+        let found: Vec<&[u8]> = out.iter().map(|m| &blob[m.secret.clone()]).collect();
+        assert_eq!(found, [&b"Qx7vLm2Zt9Kw4Rb8Nc3Hd"[..]]);
     }
 
     #[test]

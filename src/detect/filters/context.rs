@@ -314,6 +314,7 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
 /// - after Go's `:=` (`key := uint64FromFileKey{…}`), an expression;
 /// - before `{`: a composite literal's type or a block (`key := openSSHKey{`);
 /// - a field of a composite literal (`RegistryLoginResult{Auth: response}`);
+/// - the value of a quoted key in a dict or object literal (`'conn_pass': sshpass,`);
 /// - the last field on its line of a multi-line object or struct literal,
 ///   the key first on the line (`Credentials: creds,`, Python's
 ///   `"SECRET_BLOCK": session,`): a YAML value runs to the end of its line,
@@ -338,6 +339,13 @@ fn names_a_variable(
         .windows(2)
         .any(|w| is_word_byte(&w[0]) && w[1] == b'{');
     if colon && in_composite && matches!(after.first(), Some(b',' | b'}')) {
+        return true;
+    }
+    // A quoted key with an unquoted identifier for its value, then `,` or `}`:
+    // a Python dict or a JavaScript object (`{'conn_pass': sshpass, …}`);
+    // JSON quotes its string values, YAML flow mappings leave keys bare.
+    let quoted_key = bytes.get(key.end).is_some_and(is_quote);
+    if colon && quoted_key && matches!(after.first(), Some(b',' | b'}')) {
         return true;
     }
     let first_on_line = line_before
@@ -699,6 +707,15 @@ mod tests {
             "response"
         ));
         assert!(check("\t\tCredentials:   creds,\n", "Credentials", "creds"));
+        let dict = [
+            "passwords = {'conn_",
+            "pass': sshpass, 'become_pass': becomepass}\n",
+        ]
+        .concat();
+        assert!(check(&dict, "pass'", "sshpass"));
+        // Bare keys in a flow mapping hold literals.
+        let flow = ["{user: svc, pass", "word: kq7vzwr}\n"].concat();
+        assert!(!check(&flow, "password", "kq7vzwr"));
         // (Lines assembled at run time: this source holds no such assignment.)
         let name = ["SECRET", "_BLOCK"].concat();
         assert!(check(
