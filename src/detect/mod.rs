@@ -413,7 +413,9 @@ fn accept(
         || (scored
             && !score::is_password_rule(&rule.spec.id)
             && filters::is_word_identifier(value))
-        || (scored && score::is_token_or_key_rule(&rule.spec.id) && filters::is_word_phrase(value))
+        || (scored
+            && score::is_token_or_key_rule(&rule.spec.id)
+            && (filters::is_word_phrase(value) || filters::is_lone_word(value)))
         // Last: it lowercases the rest of the line, the other checks only look.
         || (rule.spec.generic && filters::is_translated_label(rest_of_line(bytes, &secret)))
     {

@@ -226,11 +226,33 @@ pub fn is_word_identifier(value: &[u8]) -> bool {
 /// [`is_word_identifier`], only for key and token rules: people make
 /// passwords and passphrases of words.
 pub fn is_word_phrase(value: &[u8]) -> bool {
+    let lowercase = value
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'));
+    // An HTTP header's name: Title-Case words joined by `-`
+    // (`X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key`).
+    let header = value.split(|b| *b == b'-').all(|word| {
+        word.first().is_some_and(u8::is_ascii_uppercase)
+            && word[1..].iter().all(u8::is_ascii_lowercase)
+    });
     value.iter().any(|b| matches!(b, b'_' | b'-'))
-        && value
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'))
+        && (lowercase || header)
         && is_made_of_pronounceable_words(value)
+}
+
+/// True for one lowercase English-looking word of six or more letters
+/// (`authorization`, `iamnotatoken`): a vowel in three letters or more and
+/// no run of four consonants. Random lowercase letters have fewer vowels
+/// and longer consonant runs. Like [`is_word_phrase`], only for key and
+/// token rules.
+pub fn is_lone_word(value: &[u8]) -> bool {
+    if value.len() < 6 || !value.iter().all(u8::is_ascii_lowercase) {
+        return false;
+    }
+    let is_vowel = |b: &u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    let vowels = value.iter().filter(|b| is_vowel(b)).count();
+    let longest_consonant_run = value.split(is_vowel).map(<[u8]>::len).max().unwrap_or(0);
+    vowels * 10 >= value.len() * 3 && longest_consonant_run < 4
 }
 
 /// The word test of [`is_word_identifier`] and [`is_word_phrase`]: letters

@@ -318,7 +318,18 @@ fn word_phrases_and_encoded_names() {
     assert!(is_word_phrase(b"host-boundary-crossed"));
     assert!(is_word_phrase(b"stored_locally"));
     assert!(!is_word_phrase(b"xkqzbv-rtmplw"));
-    assert!(!is_word_phrase(b"Configured-By-Env"));
+    // HTTP header names are Title-Case phrases.
+    assert!(is_word_phrase(
+        b"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key"
+    ));
+    assert!(!is_word_phrase(b"Xkqzbv-Rtmplw"));
+    assert!(!is_word_phrase(b"ConFigured-By-Env"));
+    // One lowercase word; random lowercase letters are no word.
+    assert!(is_lone_word(b"authorization"));
+    assert!(is_lone_word(b"iamnotatoken"));
+    assert!(!is_lone_word(b"nvcvqbixzngnovd"));
+    assert!(!is_lone_word(b"gmhqtttkawhpdtnszlhotnueoy"));
+    assert!(!is_lone_word(b"token"));
     assert!(!is_word_phrase(b"compute"));
     assert!(decodes_to_placeholder(
         encode(b"username:password").as_bytes()
