@@ -270,6 +270,12 @@ const FAKE_WORDS: &[&str] = &[
     "db",
     "custom",
     "match",
+    "client",
+    // Hexspeak filler (`SecretSHA1: "deadbeef"`).
+    "deadbeef",
+    "cafebabe",
+    "feedface",
+    "decafbad",
 ];
 
 /// True when a lowercase value splits (at `_`, `-`, `.` or anywhere) into
@@ -549,6 +555,14 @@ const NON_SECRET_VALUES: &[&str] = &[
     // `minio123` of its examples).
     "minio",
     "minioadmin",
+    // Type names of TypeScript and JavaScript (`last_password_reset: Date`).
+    "date",
+    "number",
+    "boolean",
+    "buffer",
+    "bigint",
+    "object",
+    "unknown",
     // Keywords that load a value from elsewhere (Jsonnet's `import 'creds.json'`).
     "import",
     "importstr",

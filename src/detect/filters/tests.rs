@@ -171,6 +171,10 @@ fn paths_urls_and_field_lists_are_not_values() {
     assert!(literal("/Users/me/Library/Keychains"));
     assert!(literal("default/basic-auth"));
     assert!(literal("cert-manager/cert-manager-webhook-ca"));
+    assert!(literal("StrictHostKeyChecking=no"));
+    assert!(literal("IdentitiesOnly=yes"));
+    let pair = ["Zq7vKm", "=Xw9Lp2Rt"].concat();
+    assert!(!literal(&pair));
     // One slash between random parts, or under no system directory, stays.
     let random = ["/kZ9Qv/Lm", "2Wx7Rt"].concat();
     assert!(!literal(&random));
@@ -271,6 +275,7 @@ fn counting_keyboard_and_textbook_spellings_are_filler() {
         "passphrase",
         "dynamic",
         "minio123",
+        "Date",
         "minioadmin",
         "import",
     ] {
@@ -279,6 +284,8 @@ fn counting_keyboard_and_textbook_spellings_are_filler() {
     assert!(is_made_of_fake_words(b"verys3cret"));
     assert!(is_made_of_fake_words(b"dbpass"));
     assert!(is_made_of_fake_words(b"nomatch"));
+    assert!(is_made_of_fake_words(b"deadbeef"));
+    assert!(is_made_of_fake_words(b"cl1ent$ecret"));
     assert!(!is_made_of_fake_words(b"v3rqzt"));
     // Percent-encoded in a URL (assembled at run time).
     let encoded = ["pa%24", "%24word"].concat();

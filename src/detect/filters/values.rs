@@ -151,6 +151,17 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if url_path || is_path_or_url_of_words(value) {
         return true;
     }
+    // An option set by name (ssh's `-o StrictHostKeyChecking=no`,
+    // `IdentitiesOnly=yes`): a camelCase name of words, `=`, a short word.
+    if let Some(eq) = memchr::memchr(b'=', value)
+        && let (name, setting) = (&value[..eq], &value[eq + 1..])
+        && is_word_identifier(name)
+        && !setting.is_empty()
+        && setting.len() <= 8
+        && setting.iter().all(u8::is_ascii_alphanumeric)
+    {
+        return true;
+    }
     // Dotted or namespaced identifiers: config.password, settings::TOKEN.
     let identifier = |part: &[u8]| {
         !part.is_empty()
