@@ -358,6 +358,7 @@ fn textbook_values_that_look_generated() {
         format!("P{at}ssw0rd!"),
         "Adm1n!".to_string(),
         "$uper$ecret".to_string(),
+        ["Sup3rP", "%40ssw0rd"].concat(),
     ] {
         assert!(is_textbook_value(textbook.as_bytes()), "{textbook}");
     }

@@ -16,8 +16,20 @@ use super::{is_one_of, is_quote, matcher, trim_end};
 /// [`is_non_literal`] makes on plain words, for the quoted literals with
 /// symbols that skip it.
 pub fn is_textbook_value(value: &[u8]) -> bool {
-    let trimmed = trim_end(value, b"!?.#*");
-    is_non_secret_word(trimmed) || is_made_of_fake_words(&trimmed.to_ascii_lowercase())
+    let textbook = |value: &[u8]| {
+        let trimmed = trim_end(value, b"!?.#*");
+        is_non_secret_word(trimmed) || is_made_of_fake_words(&trimmed.to_ascii_lowercase())
+    };
+    if textbook(value) {
+        return true;
+    }
+    // Percent-encoded in a URL (`D1fficultP%40ssw0rd`).
+    if crate::decode::percent::escapes(value) == 0 {
+        return false;
+    }
+    let mut decoded = Vec::with_capacity(value.len());
+    crate::decode::percent::decode(value, &mut decoded);
+    textbook(&decoded)
 }
 
 static CODE: LazyLock<AhoCorasick> = LazyLock::new(|| matcher(&[CODE_MARKERS]));
