@@ -115,6 +115,62 @@ pub fn is_compared_or_substituted(bytes: &[u8], secret: &std::ops::Range<usize>)
     (before.ends_with(b"==") || before.ends_with(b"!=")) && !shell_test
 }
 
+/// A name in markup followed by something that is not its value: a CSS
+/// pseudo-class after an attribute selector (`input[name="password"]:checked`)
+/// or a bound attribute of a Vue or Angular template (`<Field name="password"
+/// :rules="rules" />`, an expression).
+pub fn is_markup_binding(bytes: &[u8], key_start: usize, secret: &std::ops::Range<usize>) -> bool {
+    let before = &bytes[key_start.min(secret.start)..secret.start];
+    let value = &bytes[secret.clone()];
+    if before.ends_with(b"\"]:") || before.ends_with(b"']:") {
+        return value.iter().all(|b| b.is_ascii_alphabetic() || *b == b'-');
+    }
+    let Some(attribute) = before
+        .strip_suffix(b"=\"")
+        .or_else(|| before.strip_suffix(b"='"))
+    else {
+        return false;
+    };
+    let name_start = run_start(attribute, attribute.len(), |b| {
+        is_word_byte(b) || matches!(b, b'-' | b'.')
+    });
+    let Some(binding) = attribute[..name_start].strip_suffix(b":") else {
+        return false;
+    };
+    let blank = binding.trim_ascii_end();
+    blank.len() < binding.len() && blank.last().is_some_and(is_quote)
+}
+
+/// A pass of an algorithm in prose or a comment (`/* 1st pass: decode */`,
+/// `second pass: merge`): the key is the word `pass` after an ordinal.
+pub fn is_processing_pass(bytes: &[u8], key_start: usize) -> bool {
+    let key = bytes.get(key_start..).unwrap_or_default();
+    let is_pass = key.len() >= 4
+        && key[..4].eq_ignore_ascii_case(b"pass")
+        && !key.get(4).is_some_and(is_word_byte);
+    if !is_pass {
+        return false;
+    }
+    let before = &bytes[line_start(bytes, key_start)..key_start];
+    let Some(before) = before.strip_suffix(b" ") else {
+        return false;
+    };
+    let word = &before[run_start(before, before.len(), is_word_byte)..];
+    let numbered = word.len() > 2 && {
+        let (digits, suffix) = word.split_at(word.len() - 2);
+        !digits.is_empty()
+            && digits.iter().all(u8::is_ascii_digit)
+            && is_one_of(suffix, &["st", "nd", "rd", "th"])
+    };
+    numbered || is_one_of(word, ORDINALS)
+}
+
+/// Words that count passes of an algorithm.
+const ORDINALS: &[&str] = &[
+    "first", "second", "third", "fourth", "final", "last", "next", "each", "one", "two", "single",
+    "multi", "another", "initial", "extra",
+];
+
 /// A test runner's result line (DejaGnu, Automake: `PASS: objcopy (compress
 /// debug sections)`): an upper-case `PASS:` or `XPASS:` opening the line,
 /// and more of the test's name after the value. A `PASS: value` setting
@@ -604,6 +660,38 @@ mod tests {
         assert!(!at(&format!("const password = `{value}`;"), &value));
         assert!(!at(&format!("password = {value}"), &value));
         assert!(!at(&format!("if [ \"$PASS\" == {value} ]; then"), &value));
+    }
+
+    #[test]
+    fn markup_bindings() {
+        let binding = |line: &str, value: &str| {
+            let key = line.find("password").expect("key in line");
+            let start = line.rfind(value).expect("value in line");
+            is_markup_binding(line.as_bytes(), key, &(start..start + value.len()))
+        };
+        assert!(binding(
+            "if ($('input[name=\"password\"]:checked').length === 1) {",
+            "checked"
+        ));
+        // (Assembled at run time: this source holds no such line.)
+        let field = ["<Field name=\"pass", "word\" :rules=\"rules\" />"].concat();
+        assert!(binding(&field, "rules"));
+        let literal = ["kq7", "vzwr"].concat();
+        assert!(!binding(&format!("password: \"{literal}\""), &literal));
+        assert!(!binding(&format!("password=\"{literal}\""), &literal));
+    }
+
+    #[test]
+    fn passes_of_an_algorithm() {
+        let pass = |line: &str| {
+            let key = line.to_ascii_lowercase().find("pass").expect("key in line");
+            is_processing_pass(line.as_bytes(), key)
+        };
+        assert!(pass("/* 1st pass: decode */"));
+        assert!(pass("  // Second pass: concatenate"));
+        let literal = ["kq7", "vzwr"].concat();
+        assert!(!pass(&format!("db pass: {literal}")));
+        assert!(!pass(&format!("1st password: {literal}")));
     }
 
     #[test]

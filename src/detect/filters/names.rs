@@ -124,6 +124,13 @@ const PROPERTY_WORDS: &[&str] = &[
     "attribute",
     "column",
     "name",
+    // A widget, a mode or a method about the secret, not the secret
+    // (`hasPasswordButton`, `passwordInput: Locator`, `passwordGenerateRequest.mode`,
+    // `verify_password_method`).
+    "button",
+    "input",
+    "mode",
+    "method",
 ];
 
 /// Words that, before a final `token`, make it a protocol's bookkeeping
@@ -374,6 +381,9 @@ mod tests {
                 b"INVALID_PASSWORD_ERROR = ",
                 b"passwordProperty' => ",
                 b"secretName: ",
+                b"hasPasswordButton: ",
+                b"passwordInput: ",
+                b"verify_password_method = ",
                 b"nextForwardToken\": ",
                 b"result_key\": ",
                 b"LockToken: ",
