@@ -131,6 +131,9 @@ const PROPERTY_WORDS: &[&str] = &[
     "input",
     "mode",
     "method",
+    // A request's or a response's text (`tokenRequestBody`, `tokenResponseJson`).
+    "body",
+    "json",
 ];
 
 /// Words that, before a final `token`, make it a protocol's bookkeeping
@@ -233,6 +236,17 @@ pub fn is_word_identifier(value: &[u8]) -> bool {
 /// [`is_word_identifier`], only for key and token rules: people make
 /// passwords and passphrases of words.
 pub fn is_word_phrase(value: &[u8]) -> bool {
+    // A number may end it (`etcd-cluster-01`); dots join words as dashes do
+    // (`search-toolbar.text`).
+    let value = trim_end(value, b"0123456789");
+    let value = trim_end(value, b"-_.");
+    if value.contains(&b'.') {
+        let dashed: Vec<u8> = value
+            .iter()
+            .map(|&b| if b == b'.' { b'-' } else { b })
+            .collect();
+        return is_word_phrase(&dashed);
+    }
     let lowercase = value
         .iter()
         .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'));

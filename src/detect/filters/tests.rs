@@ -324,6 +324,8 @@ fn word_phrases_and_encoded_names() {
     assert!(is_word_phrase(b"configured-by-env"));
     assert!(is_word_phrase(b"host-boundary-crossed"));
     assert!(is_word_phrase(b"stored_locally"));
+    assert!(is_word_phrase(b"etcd-cluster-01"));
+    assert!(is_word_phrase(b"search-toolbar.text"));
     assert!(!is_word_phrase(b"xkqzbv-rtmplw"));
     // HTTP header names are Title-Case phrases.
     assert!(is_word_phrase(
