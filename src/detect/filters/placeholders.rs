@@ -648,7 +648,7 @@ pub fn decodes_to_placeholder(value: &[u8]) -> bool {
     };
     let text = text.strip_suffix(b"\n").unwrap_or(&text);
     let text = text.strip_suffix(b"\r").unwrap_or(text);
-    if is_empty_pem(text) {
+    if is_empty_pem(text) || is_htpasswd_line(text) {
         return true;
     }
     // A `user:password` pair's password (Docker's `auth`, Basic credentials).
@@ -666,6 +666,29 @@ pub fn decodes_to_placeholder(value: &[u8]) -> bool {
             || identifier_words(text).any(|w| is_one_of(w, &["fake", "dummy", "bogus"]))
             // A phrase naming the secret (`admin_password`, `this_is_the_secret`).
             || (is_word_phrase(text) && identifier_words(text).any(|w| is_one_of(w, SECRET_NOUNS))))
+}
+
+/// An htpasswd line, `user:` and a password hash (`{SHA}…`, `$apr1$…`,
+/// `$2y$…`, `$6$…`): a Kubernetes Secret's `auth` for an ingress. The
+/// password-hash rules report the hash, at their own (low) confidence, when
+/// the decoded text is scanned.
+fn is_htpasswd_line(text: &[u8]) -> bool {
+    let Some(colon) = memchr::memchr(b':', text) else {
+        return false;
+    };
+    let (user, hash) = (&text[..colon], &text[colon + 1..]);
+    let hashed = [
+        &b"{SHA}"[..],
+        b"$apr1$",
+        b"$2a$",
+        b"$2b$",
+        b"$2y$",
+        b"$5$",
+        b"$6$",
+    ]
+    .iter()
+    .any(|prefix| hash.starts_with(prefix));
+    colon > 0 && user.iter().all(|b| b.is_ascii_graphic()) && hashed
 }
 
 /// A PEM block with (next to) nothing between its armour lines:

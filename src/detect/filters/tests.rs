@@ -216,6 +216,10 @@ fn encoded_placeholders_are_placeholders() {
     assert!(!decodes_to_placeholder(
         encode(b"amber_river_tide").as_bytes()
     ));
+    let htpasswd = ["user:{SHA}", "W6ph5Mm5Pz8GgiULbPgzG37mj9g="].concat();
+    assert!(decodes_to_placeholder(
+        encode(htpasswd.as_bytes()).as_bytes()
+    ));
     // An armoured block with nothing inside (a fixture's stand-in key).
     let armour = |kind: &str, body: &str| {
         let dashes = "-----";
