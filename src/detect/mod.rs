@@ -409,7 +409,8 @@ fn accept(
                     && filters::repeats_the_user_name(bytes, key_start, &secret))
                 || filters::is_test_result_line(bytes, key_start, &secret)
                 || filters::is_processing_pass(bytes, key_start)
-                || filters::is_markup_binding(bytes, key_start, &secret)))
+                || filters::is_markup_binding(bytes, key_start, &secret)
+                || filters::names_a_secret(value)))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words. A
         // provider's key is never a camelCase phrase of words either

@@ -17,6 +17,7 @@ pub(super) const SECRET_NOUNS: &[&str] = &[
     "login",
     "credential",
     "credentials",
+    "creds",
 ];
 
 /// A key naming a public value rather than a secret: a public or publishable
@@ -259,6 +260,13 @@ pub fn is_word_phrase(value: &[u8]) -> bool {
     value.iter().any(|b| matches!(b, b'_' | b'-'))
         && (lowercase || header)
         && is_made_of_pronounceable_words(value)
+}
+
+/// True for a lowercase phrase of words that names a secret rather than
+/// being one: a file or object name such as `broker_keystore_creds` or
+/// `admin_password` (a [`is_word_phrase`] with a word of [`SECRET_NOUNS`]).
+pub fn names_a_secret(value: &[u8]) -> bool {
+    is_word_phrase(value) && identifier_words(value).any(|w| is_one_of(w, SECRET_NOUNS))
 }
 
 /// True for one lowercase English-looking word of six or more letters

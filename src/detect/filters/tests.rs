@@ -337,6 +337,12 @@ fn word_phrases_and_encoded_names() {
     ));
     assert!(!is_word_phrase(b"Xkqzbv-Rtmplw"));
     assert!(!is_word_phrase(b"ConFigured-By-Env"));
+    // A phrase naming a secret: a file or object name, a made-up value.
+    assert!(names_a_secret(b"broker_keystore_creds"));
+    assert!(names_a_secret(b"ovh_application_key"));
+    assert!(names_a_secret(b"kafkaadmin-pass"));
+    assert!(!names_a_secret(b"amber-river-tide"));
+    assert!(!names_a_secret(b"kqzv_pass"));
     // One lowercase word; random lowercase letters are no word.
     assert!(is_lone_word(b"authorization"));
     assert!(is_lone_word(b"iamnotatoken"));
