@@ -264,7 +264,8 @@ pub fn is_word_phrase(value: &[u8]) -> bool {
 
 /// True for a lowercase phrase of words that names a secret rather than
 /// being one: a file or object name such as `broker_keystore_creds` or
-/// `admin_password` (a [`is_word_phrase`] with a word of [`SECRET_NOUNS`]).
+/// `admin_password` (a [`is_word_phrase`] with a word such as `password`,
+/// `secret`, `token`, `key` or `creds`).
 pub fn names_a_secret(value: &[u8]) -> bool {
     is_word_phrase(value) && identifier_words(value).any(|w| is_one_of(w, SECRET_NOUNS))
 }
