@@ -228,7 +228,7 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
 pub fn is_word_identifier(value: &[u8]) -> bool {
     // A version or variant number may end it (`DefaultGatewayIPv4`).
     let value = trim_end(value, b"0123456789");
-    has_hump(value) && is_made_of_pronounceable_words(value)
+    has_hump(value) && is_made_of_pronounceable_words(value, b"_-")
 }
 
 /// True for a lowercase phrase of pronounceable words joined by `-` or `_`
@@ -237,29 +237,29 @@ pub fn is_word_identifier(value: &[u8]) -> bool {
 /// [`is_word_identifier`], only for key and token rules: people make
 /// passwords and passphrases of words.
 pub fn is_word_phrase(value: &[u8]) -> bool {
-    // A number may end it (`etcd-cluster-01`); dots join words as dashes do
-    // (`search-toolbar.text`).
+    // Dots join words as dashes do (`search-toolbar.text`).
+    is_phrase_joined_by(value, b"_-.")
+}
+
+/// [`is_word_phrase`] with words joined by any of `separators` (`_` among
+/// them or not): a number may end it (`etcd-cluster-01`).
+pub(super) fn is_phrase_joined_by(value: &[u8], separators: &[u8]) -> bool {
     let value = trim_end(value, b"0123456789");
-    let value = trim_end(value, b"-_.");
-    if value.contains(&b'.') {
-        let dashed: Vec<u8> = value
-            .iter()
-            .map(|&b| if b == b'.' { b'-' } else { b })
-            .collect();
-        return is_word_phrase(&dashed);
-    }
+    let value = trim_end(value, separators);
     let lowercase = value
         .iter()
-        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-'));
+        .all(|b| b.is_ascii_lowercase() || separators.contains(b));
     // An HTTP header's name: Title-Case words joined by `-`
     // (`X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key`).
-    let header = value.split(|b| *b == b'-').all(|word| {
-        word.first().is_some_and(u8::is_ascii_uppercase)
-            && word[1..].iter().all(u8::is_ascii_lowercase)
-    });
-    value.iter().any(|b| matches!(b, b'_' | b'-'))
+    let header = value
+        .split(|b| *b != b'_' && separators.contains(b))
+        .all(|word| {
+            word.first().is_some_and(u8::is_ascii_uppercase)
+                && word[1..].iter().all(u8::is_ascii_lowercase)
+        });
+    value.iter().any(|b| separators.contains(b))
         && (lowercase || header)
-        && is_made_of_pronounceable_words(value)
+        && is_made_of_pronounceable_words(value, separators)
 }
 
 /// True for a lowercase phrase of words that names a secret rather than
@@ -286,13 +286,13 @@ pub fn is_lone_word(value: &[u8]) -> bool {
 }
 
 /// The word test of [`is_word_identifier`] and [`is_word_phrase`]: letters
-/// (and `_`/`-`) only, at least eight, two or more words, every word with a
+/// (and `separators`) only, at least eight, two or more words, every word with a
 /// vowel and no run of four consonants, at most one word shorter than three.
-fn is_made_of_pronounceable_words(value: &[u8]) -> bool {
+fn is_made_of_pronounceable_words(value: &[u8], separators: &[u8]) -> bool {
     if value.len() < 8
         || !value
             .iter()
-            .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-'))
+            .all(|b| b.is_ascii_alphabetic() || separators.contains(b))
     {
         return false;
     }

@@ -5,7 +5,9 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
-use super::names::{SECRET_NOUNS, has_hump, identifier_words, is_word_identifier, is_word_phrase};
+use super::names::{
+    SECRET_NOUNS, has_hump, identifier_words, is_phrase_joined_by, is_word_identifier,
+};
 use super::placeholders::{
     encodes_short_word, is_counting_runs, is_made_of_fake_words, is_non_secret_word,
 };
@@ -24,12 +26,17 @@ pub fn is_textbook_value(value: &[u8]) -> bool {
         return true;
     }
     // Percent-encoded in a URL (`D1fficultP%40ssw0rd`).
+    percent_decoded(value).is_some_and(|decoded| textbook(&decoded))
+}
+
+/// `value` with its percent escapes decoded, when it has any.
+fn percent_decoded(value: &[u8]) -> Option<Vec<u8>> {
     if crate::decode::percent::escapes(value) == 0 {
-        return false;
+        return None;
     }
     let mut decoded = Vec::with_capacity(value.len());
     crate::decode::percent::decode(value, &mut decoded);
-    textbook(&decoded)
+    Some(decoded)
 }
 
 static CODE: LazyLock<AhoCorasick> = LazyLock::new(|| matcher(&[CODE_MARKERS]));
@@ -98,12 +105,10 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
         return true;
     }
     // The same, percent-encoded in a URL (`pa%24%24word`, `p%40ssword`).
-    if crate::decode::percent::escapes(value) > 0 {
-        let mut decoded = Vec::with_capacity(value.len());
-        crate::decode::percent::decode(value, &mut decoded);
-        if is_non_secret_word(&decoded) || is_made_of_fake_words(&decoded.to_ascii_lowercase()) {
-            return true;
-        }
+    if percent_decoded(value).is_some_and(|decoded| {
+        is_non_secret_word(&decoded) || is_made_of_fake_words(&decoded.to_ascii_lowercase())
+    }) {
+        return true;
     }
     // camelCase and PascalCase identifiers (`PasswordInput`, `userToken`):
     // letters only, short, with a lower-to-upper hump. Plain lone words are
@@ -227,14 +232,8 @@ fn is_path_or_url_of_words(value: &[u8]) -> bool {
     }
     // A `namespace/name` reference of words (Kubernetes' `default/basic-auth`,
     // `cert-manager/cert-manager-webhook-ca`).
-    if slashes == 1 && value.contains(&b'-') {
-        let joined: Vec<u8> = value
-            .iter()
-            .map(|&b| if b == b'/' { b'-' } else { b })
-            .collect();
-        if is_word_phrase(&joined) {
-            return true;
-        }
+    if slashes == 1 && value.contains(&b'-') && is_phrase_joined_by(value, b"_-./") {
+        return true;
     }
     let Some(scheme_end) = memchr::memmem::find(value, b"://") else {
         return false;
