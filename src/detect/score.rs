@@ -190,8 +190,8 @@ pub(crate) fn is_password_rule(id: &str) -> bool {
     group_of(id) == 0
 }
 
-/// True for the generic rules of machine-made credentials, tokens and keys
-/// (not passwords or secrets, which people may make of words).
+/// True for the generic rules of machine-made credentials, tokens, keys and
+/// salts (not passwords or secrets, which people may make of words).
 pub(crate) fn is_token_or_key_rule(id: &str) -> bool {
     matches!(group_of(id), 2 | 3)
 }
@@ -205,7 +205,7 @@ fn group_of(id: &str) -> usize {
         1
     } else if id.contains("token") {
         2
-    } else if id.contains("key") {
+    } else if id.contains("key") || id.contains("salt") {
         3
     } else if id.contains("auth") {
         4
