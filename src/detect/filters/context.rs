@@ -299,6 +299,9 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     if !is_identifier(value) {
         return false;
     }
+    if is_class_body_annotation(bytes, key_ident_start, secret) {
+        return true;
+    }
     // A variable assigned to another in a statement of C-like code (the
     // value followed by `;` and the end of the line), or passed as a call's
     // keyword argument (the value followed by `)`). Literal credentials in
@@ -363,6 +366,51 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     colon
         && (matches!(next, Some(b'=' | b'{' | b'>' | b'|'))
             || (!lowercase && matches!(next, Some(b',' | b';' | b')'))))
+}
+
+/// True for a field's type annotation in a Python class body (a `TypedDict`,
+/// a dataclass, a pydantic model): `    Password: <a PascalCase type name>`,
+/// the key first on its indented line, `: ` and a type name to the end of the
+/// line (maybe `| None` or `[…]` after it), under a `class …:` line with only
+/// such annotations, blank lines or a docstring's lines between. A YAML
+/// mapping holds no `class …:` line.
+fn is_class_body_annotation(
+    bytes: &[u8],
+    key_ident_start: usize,
+    secret: &std::ops::Range<usize>,
+) -> bool {
+    let start = line_start(bytes, key_ident_start);
+    let indent = &bytes[start..key_ident_start];
+    let rest_end =
+        memchr::memchr(b'\n', &bytes[secret.end..]).map_or(bytes.len(), |i| secret.end + i);
+    let rest = bytes[secret.end..rest_end].trim_ascii_end();
+    if indent.is_empty()
+        || !indent.iter().all(|b| matches!(b, b' ' | b'\t'))
+        || !bytes[key_ident_start..secret.start].ends_with(b": ")
+        || !(rest.is_empty() || rest.starts_with(b" | ") || rest.starts_with(b"["))
+    {
+        return false;
+    }
+    // Walk up at most a class's worth of lines.
+    let mut end = start;
+    for _ in 0..200 {
+        if end == 0 {
+            return false;
+        }
+        let above = line_start(bytes, end - 1);
+        let line = &bytes[above..end - 1];
+        let text = line.trim_ascii();
+        end = above;
+        if text.is_empty() {
+            continue;
+        }
+        if line.starts_with(indent) {
+            continue;
+        }
+        // The first line indented less: the class statement, or not a class body.
+        return text.starts_with(b"class ") && text.ends_with(b":");
+    }
+    false
 }
 
 /// True when an unquoted identifier after a key is, by the code around it,
@@ -774,6 +822,21 @@ mod tests {
         assert!(!check("const onePass = \"134217728\"", "134217728"));
         assert!(!check(&format!("const DB_PASSWORD = {classic}"), &classic));
         assert!(!check("pass: 134217728", "134217728"));
+        // A Python class body's field annotations; the same line in YAML is a value.
+        let kind = ["AuthHeader", "ParametersSensitive"].concat();
+        let field = format!("    Username: AuthHeaderParameters\n    Password: {kind}\n");
+        let class = format!("class BasicAuthParameters(TypedDict, total=False):\n{field}");
+        let check_on_line_3 = |text: &str| {
+            let start = text.rfind(&kind).expect("value in text");
+            let key = text.rfind("Password").expect("key in text");
+            is_code_context(text.as_bytes(), key, &(start..start + kind.len()))
+        };
+        assert!(check_on_line_3(&class));
+        assert!(check_on_line_3(
+            &class.replace("\n    Password", "\n\n    Password")
+        ));
+        assert!(!check_on_line_3(&format!("auth:\n{field}")));
+        assert!(!check_on_line_3(&format!("class: basic\nauth:\n{field}")));
     }
 
     #[test]

@@ -140,7 +140,8 @@ const PROPERTY_WORDS: &[&str] = &[
 /// Words that, before a final `token`, make it a protocol's bookkeeping
 /// value rather than a credential: pagination cursors (`NextToken`,
 /// `continuation_token`), optimistic locks and idempotency tokens
-/// (`LockToken`, `ChangeToken`, `ClientRequestToken`).
+/// (`LockToken`, `ChangeToken`, `ClientRequestToken`). Not `client`: AWS's
+/// `ClientToken` is an idempotency token, Akamai's `client_token` a credential.
 const TOKEN_QUALIFIERS: &[&str] = &[
     "next",
     "pagination",
@@ -169,6 +170,9 @@ const KEY_QUALIFIERS: &[&str] = &[
     // A document's or a stored object's name (`DocumentKey=…`, S3's `ObjectKey`).
     "document",
     "object",
+    // An S3 object's name (`"S3Key": "serverless/…/api.zip"`), a stack output's.
+    "s3",
+    "output",
     "limit",
     "sort",
     "partition",
@@ -418,6 +422,8 @@ mod tests {
                 b"secretKeyRef: ",
                 b"tls_secret_namespace: ",
                 b"pkg_passwd_commit = ",
+                b"S3Key\": ",
+                b"OutputKey\": ",
             ],
         );
         // Key rotation's previous or next key is a credential; so is a header value.
@@ -436,6 +442,7 @@ mod tests {
                 b"token.kind = ",
                 b"Token.Value = ",
                 b"fromage_secret = ",
+                b"client_token = ",
             ],
         );
     }

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
-use super::names::{SECRET_NOUNS, identifier_words, is_word_phrase};
+use super::names::{SECRET_NOUNS, identifier_words, is_word_identifier, is_word_phrase};
 use super::{contains_ignore_case, has_run, is_one_of, is_word_byte, matcher, trim_end};
 use crate::rules::DecodesTo;
 
@@ -44,7 +44,9 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
 /// Obvious sequences that no random token contains.
 const SEQUENCES: &[&str] = &[
     "123456", "abcdef", "qwerty", "asdfgh", "!@#$%", "010203", "0a0b0c", "987654", "654321",
-    "zyxwvu",
+    "zyxwvu", "fedcba",
+    // Documentation filler (`1234abcd-1234-abcd-1234-abcd1234abcd`).
+    "1234abcd", "abcd1234",
 ];
 
 /// Markers still checked in long secrets (private key blocks, certificates),
@@ -625,8 +627,9 @@ pub(super) fn encodes_short_word(value: &[u8]) -> bool {
 /// True when `value` is base64 of printable text that is itself a
 /// placeholder or says it is fake (`dGhpcyBpcyBhIGZha2UgYmVhcmVyIHRva2VuIQ==`
 /// is "this is a fake bearer token!", `Y2hhbmdlbWU=` is "changeme"), a
-/// `user:password` pair with a textbook password (`username:password`) or a
-/// variable's name (`ACCESS_KEY`). A real
+/// `user:password` pair with a textbook password (`username:password`), a
+/// variable's name (`ACCESS_KEY`) or a camelCase name of words
+/// (`TXlWZXJpZmllclN0cmluZw` is "MyVerifierString"). A real
 /// secret's bytes are random, and a base64-wrapped real token decodes to a
 /// value that passes the same checks as the token itself.
 pub fn decodes_to_placeholder(value: &[u8]) -> bool {
@@ -665,7 +668,9 @@ pub fn decodes_to_placeholder(value: &[u8]) -> bool {
             || is_made_of_fake_words(&password.to_ascii_lowercase())
             || identifier_words(text).any(|w| is_one_of(w, &["fake", "dummy", "bogus"]))
             // A phrase naming the secret (`admin_password`, `this_is_the_secret`).
-            || (is_word_phrase(text) && identifier_words(text).any(|w| is_one_of(w, SECRET_NOUNS))))
+            || (is_word_phrase(text) && identifier_words(text).any(|w| is_one_of(w, SECRET_NOUNS)))
+            // A program name of words (`MyVerifierString`): sample text, encoded.
+            || is_word_identifier(text))
 }
 
 /// An htpasswd line, `user:` and a password hash (`{SHA}…`, `$apr1$…`,

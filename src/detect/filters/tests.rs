@@ -254,6 +254,17 @@ fn encoded_placeholders_are_placeholders() {
         true
     ));
     assert!(is_word_identifier(b"DefaultGatewayIPv4"));
+    // A program name of words, encoded (a documentation example's value).
+    assert!(decodes_to_placeholder(
+        encode(b"MyVerifierString").as_bytes()
+    ));
+    assert!(!decodes_to_placeholder(encode(b"Vr7kq2LmzP0w").as_bytes()));
+    // Documentation filler: counting, descending, with a slip in it.
+    let filler = ["1234abcd-1234-abcd", "-1234-abcd1234adcd"].concat();
+    assert!(is_placeholder(filler.as_bytes()));
+    assert!(is_placeholder(
+        ["TSRQPONMLKJU", "HGFEDCBA"].concat().as_bytes()
+    ));
 }
 
 #[test]
