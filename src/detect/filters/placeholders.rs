@@ -43,10 +43,25 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
 
 /// Obvious sequences that no random token contains.
 const SEQUENCES: &[&str] = &[
-    "123456", "abcdef", "qwerty", "asdfgh", "!@#$%", "010203", "0a0b0c", "987654", "654321",
-    "zyxwvu", "fedcba",
-    // Documentation filler (`1234abcd-1234-abcd-1234-abcd1234abcd`).
-    "1234abcd", "abcd1234",
+    "123456",
+    "abcdef",
+    "qwerty",
+    "asdfgh",
+    "!@#$%",
+    "010203",
+    "0a0b0c",
+    "987654",
+    "654321",
+    "zyxwvu",
+    "fedcba",
+    // Documentation filler (`1234abcd-1234-abcd-1234-abcd1234abcd`), the
+    // example UUID of RFC 4122's Wikipedia page and of many API references
+    // (`123e4567-e89b-12d3-a456-426614174000`), and the mark AWS's
+    // documentation puts into its example ids (`7870825a-xmpl-4def-…`).
+    "1234abcd",
+    "abcd1234",
+    "123e4567-e89b",
+    "xmpl",
 ];
 
 /// Markers still checked in long secrets (private key blocks, certificates),
@@ -273,6 +288,9 @@ const FAKE_WORDS: &[&str] = &[
     "custom",
     "match",
     "client",
+    // Typesetting filler (`setenv("AWS_SECRET_ACCESS_KEY", "ipsum")`).
+    "lorem",
+    "ipsum",
     // Hexspeak filler (`SecretSHA1: "deadbeef"`).
     "deadbeef",
     "cafebabe",

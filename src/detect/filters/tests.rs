@@ -265,6 +265,20 @@ fn encoded_placeholders_are_placeholders() {
     assert!(is_placeholder(
         ["TSRQPONMLKJU", "HGFEDCBA"].concat().as_bytes()
     ));
+    let example_uuid = ["123e4567-e89b", "-12d3-a456-426614174000"].concat();
+    assert!(is_placeholder(example_uuid.as_bytes()));
+    assert!(is_placeholder(
+        ["7870825a-xm", "pl-4def-92e7"].concat().as_bytes()
+    ));
+    assert!(is_made_of_fake_words(b"ipsum"));
+    let scope = [
+        "__test_call__%2F2022",
+        "0513%2Fus-east-1%2Fsqs%2Faws4_request",
+    ]
+    .concat();
+    assert!(is_non_literal(scope.as_bytes(), b"\n", false));
+    let cut = ["access_key%2F2016", "1107%2Fus-east-1"].concat();
+    assert!(is_non_literal(cut.as_bytes(), b"'\n", false));
 }
 
 #[test]

@@ -41,6 +41,16 @@ fn percent_decoded(value: &[u8]) -> Option<Vec<u8>> {
 
 static CODE: LazyLock<AhoCorasick> = LazyLock::new(|| matcher(&[CODE_MARKERS]));
 
+/// True when `value` holds a URL-encoded path segment of eight digits
+/// (`%2F20220513%2F`): a date in a signed request's credential scope.
+fn has_encoded_date_segment(value: &[u8]) -> bool {
+    value.windows(14).any(|w| {
+        w[..3].eq_ignore_ascii_case(b"%2F")
+            && w[3..11].iter().all(u8::is_ascii_digit)
+            && w[11..].eq_ignore_ascii_case(b"%2F")
+    })
+}
+
 /// True when a generic rule's value is code, a reference or a keyword rather
 /// than a literal credential. `after` is what follows the value (two bytes are enough).
 ///
@@ -72,6 +82,11 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     }
     // Variable references, interpolation, calls, instance variables.
     if matches!(value.first(), Some(b'$' | b'%' | b'@' | b':')) || CODE.is_match(value) {
+        return true;
+    }
+    // An AWS Signature V4 credential scope (`X-Amz-Credential=AKIA…%2F20220513%2F
+    // us-east-1%2Fsqs%2Faws4_request`): the public key id, a date and a region.
+    if value.ends_with(b"aws4_request") || has_encoded_date_segment(value) {
         return true;
     }
     // A reference to where the secret is kept (`--passphrase file://pass.txt`,
