@@ -413,6 +413,7 @@ fn accept(
                 || filters::is_test_result_line(bytes, key_start, &secret)
                 || filters::is_processing_pass(bytes, key_start)
                 || filters::is_markup_binding(bytes, key_start, &secret)
+                || filters::is_ldap_name_part(bytes, &secret)
                 || filters::names_a_secret(value)))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words. A

@@ -122,6 +122,16 @@ pub fn is_compared_or_substituted(bytes: &[u8], secret: &std::ops::Range<usize>)
 pub fn is_markup_binding(bytes: &[u8], key_start: usize, secret: &std::ops::Range<usize>) -> bool {
     let before = &bytes[key_start.min(secret.start)..secret.start];
     let value = &bytes[secret.clone()];
+    // AsciiDoc's passthrough macro: `pass:[…]`, `pass:q,macros[…]`.
+    if before.len() >= 5 && before[before.len() - 5..].eq_ignore_ascii_case(b"pass:") {
+        let substitutions = bytes[secret.start..]
+            .iter()
+            .take_while(|b| b.is_ascii_lowercase() || **b == b',')
+            .count();
+        if bytes.get(secret.start + substitutions) == Some(&b'[') {
+            return true;
+        }
+    }
     if before.ends_with(b"\"]:") || before.ends_with(b"']:") {
         return value.iter().all(|b| b.is_ascii_alphabetic() || *b == b'-');
     }
@@ -139,6 +149,23 @@ pub fn is_markup_binding(bytes: &[u8], key_start: usize, secret: &std::ops::Rang
     };
     let blank = binding.trim_ascii_end();
     blank.len() < binding.len() && blank.last().is_some_and(is_quote)
+}
+
+/// True when the value is an attribute's value inside an LDAP distinguished
+/// name (`pwdPolicySubentry: cn=lockout,ou=policies,dc=example,dc=com`): a
+/// `cn=`/`uid=`/`ou=` right before it and `,` with another attribute after.
+pub fn is_ldap_name_part(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let before = &bytes[..secret.start];
+    let after = bytes.get(secret.end..).unwrap_or_default();
+    let attribute = |text: &[u8]| {
+        [&b"cn="[..], b"uid=", b"ou=", b"dc=", b"o="]
+            .iter()
+            .any(|a| text.len() >= a.len() && text[..a.len()].eq_ignore_ascii_case(a))
+    };
+    let named = [&b"cn="[..], b"uid=", b"ou="].iter().any(|a| {
+        before.len() >= a.len() && before[before.len() - a.len()..].eq_ignore_ascii_case(a)
+    });
+    named && after.first() == Some(&b',') && attribute(&after[1..])
 }
 
 /// A pass of an algorithm in prose or a comment (`/* 1st pass: decode */`,
@@ -299,7 +326,9 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     if !is_identifier(value) {
         return false;
     }
-    if is_class_body_annotation(bytes, key_ident_start, secret) {
+    if is_class_body_annotation(bytes, key_ident_start, secret)
+        || continues_as_a_call_chain(bytes, secret)
+    {
         return true;
     }
     // A variable assigned to another in a statement of C-like code (the
@@ -366,6 +395,25 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     colon
         && (matches!(next, Some(b'=' | b'{' | b'>' | b'|'))
             || (!lowercase && matches!(next, Some(b',' | b';' | b')'))))
+}
+
+/// True when an identifier ends its line and the next line goes on with a
+/// method call on it (`generator = Utils` then `.getGenerator(http);`, Java's
+/// and Kotlin's builder chains): an
+/// expression of code, not a configuration value.
+fn continues_as_a_call_chain(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let rest = &bytes[secret.end..];
+    let Some(newline) = memchr::memchr(b'\n', rest) else {
+        return false;
+    };
+    if !rest[..newline].trim_ascii().is_empty() {
+        return false;
+    }
+    let next = rest[newline + 1..].trim_ascii_start();
+    next.first() == Some(&b'.')
+        && next
+            .get(1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'<' | b'_'))
 }
 
 /// True for a field's type annotation in a Python class body (a `TypedDict`,
@@ -535,6 +583,9 @@ fn is_lookup_call(callee: &[u8]) -> bool {
         return false;
     }
     contains_ignore_case(&name, b"get")
+        // Gradle's `project.findProperty('…')`, `hasProperty`, `property`.
+        || name.starts_with(b"find")
+        || name.ends_with(b"property")
         || name.ends_with(b"env")
         || name.ends_with(b"environ")
         || LOOKUP_CALLS.iter().any(|call| name == call.as_bytes())
@@ -727,6 +778,35 @@ mod tests {
         let literal = ["kq7", "vzwr"].concat();
         assert!(!binding(&format!("password: \"{literal}\""), &literal));
         assert!(!binding(&format!("password=\"{literal}\""), &literal));
+        // AsciiDoc's passthrough macro (the key is `pass`).
+        let pass = |line: &str, value: &str| {
+            let key = line.find("pass:").expect("key in line");
+            let start = line.rfind(value).expect("value in line");
+            is_markup_binding(line.as_bytes(), key, &(start..start + value.len()))
+        };
+        assert!(pass(
+            "footnote:[See the pass:specialcharacters,macros[xref:a]]",
+            "specialcharacters"
+        ));
+        assert!(pass("a pass:q[*bold*] b", "q"));
+        assert!(!pass(&format!("db pass: {literal}"), &literal));
+    }
+
+    #[test]
+    fn ldap_name_parts() {
+        let part = |line: &str, value: &str| {
+            let start = line.find(value).expect("value in line");
+            is_ldap_name_part(line.as_bytes(), &(start..start + value.len()))
+        };
+        // (Assembled at run time: this source holds no such line.)
+        let name = ["expire", "in10"].concat();
+        let key = ["pwd", "PolicySubentry"].concat();
+        assert!(part(
+            &format!("{key}: cn={name},ou=policies,dc=example"),
+            &name
+        ));
+        assert!(!part(&format!("{key}: cn={name}"), &name));
+        assert!(!part(&format!("{key}: {name},ou=policies"), &name));
     }
 
     #[test]
@@ -808,6 +888,10 @@ mod tests {
         assert!(check("password = os.getenv(\"PGPASS\")", "PGPASS"));
         assert!(check("passwd = config.get('db_pass')", "db_pass"));
         assert!(check("password = _(\"Secret\")", "Secret"));
+        assert!(check(
+            "passphrase = project.findProperty('deployDocsSshPassphrase')",
+            "deployDocsSshPassphrase"
+        ));
         assert!(!check(&format!("passphrase = []byte(\"{mixed}\")"), &mixed));
         assert!(!check(&format!("password = String(\"{mixed}\")"), &mixed));
         // Type aliases and numeric constants are declarations of code.

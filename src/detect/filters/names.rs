@@ -24,7 +24,7 @@ pub(super) const SECRET_NOUNS: &[&str] = &[
 /// key (`public_key`, `publishableKey`), an identifier (`credentialsId`,
 /// `secret_id`, `tokenID`) or an anti-forgery token (`csrf_token`,
 /// `X-XSRF-TOKEN`: a per-session value every page carries, which grants
-/// nothing on its own), or a reference to where a secret is kept (Drone
+/// nothing on its own; Postman's `Postman-Token` request id), or a reference to where a secret is kept (Drone
 /// CI's `from_secret`). `key` starts at the key's identifier.
 pub(super) fn names_public_value(key: &[u8]) -> bool {
     let identifier = &key[..key
@@ -35,6 +35,8 @@ pub(super) fn names_public_value(key: &[u8]) -> bool {
         || contains_ignore_case(identifier, b"publishable")
         || contains_ignore_case(identifier, b"csrf")
         || contains_ignore_case(identifier, b"xsrf")
+        // The cache-busting id Postman adds to every request it sends.
+        || identifier.eq_ignore_ascii_case(b"postman-token")
         || [&b"_id"[..], b"-id", b".id", b"Id", b"ID", b"_ID"]
             .iter()
             .any(|end| identifier.ends_with(end))
@@ -121,6 +123,9 @@ const PROPERTY_WORDS: &[&str] = &[
     // secret (`'passwordProperty' => 'pwhash'`, `password_attribute`,
     // Kubernetes' `secretName`).
     "property",
+    // A form's or a request's parameter name (`password-parameter="xpass"`).
+    "parameter",
+    "param",
     "field",
     "attribute",
     "column",
@@ -136,6 +141,12 @@ const PROPERTY_WORDS: &[&str] = &[
     "body",
     "json",
 ];
+
+/// Words that make a name a message's (`AbstractLdapAuthenticationProvider.
+/// emptyPassword=Credenziali non valide`, `missing_token_error`): an empty or
+/// missing secret holds none. (Not `invalid` or `mismatched`: tests keep
+/// real-shaped keys under such names, `mismatchedToken := "…"`.)
+const MESSAGE_QUALIFIERS: &[&str] = &["empty", "missing"];
 
 /// Words that, before a final `token`, make it a protocol's bookkeeping
 /// value rather than a credential: pagination cursors (`NextToken`,
@@ -199,24 +210,32 @@ const KEY_QUALIFIERS: &[&str] = &[
 /// A name that its words show is not a secret's, read in one pass:
 /// - a value derived from a secret: last word `hash`, `checksum`, `digest` or
 ///   `fingerprint` (`password_hash`, `token-checksum`), or any word
-///   `encrypted`, `hashed`, `enc`, `crypted` (`encrypted_key`, `hashedPassword`);
+///   `encrypted`, `hashed`, `enc`, `crypted` (`encrypted_key`, `hashedPassword`),
+///   or an encoded password (Spring's `encodedPassword`, a password encoder's
+///   hash; an encoded key, `ENCODED_SECRET_KEY`, is the key in base64);
+/// - a message or a wrong value on purpose: any word of [`MESSAGE_QUALIFIERS`];
 /// - bookkeeping: last word `token` after a word of [`TOKEN_QUALIFIERS`]
 ///   (`NextToken`, `nextForwardToken`) or `key` after one of
 ///   [`KEY_QUALIFIERS`] (`result_key`);
 /// - a property: two or more words, the last one of [`PROPERTY_WORDS`].
 fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
     let (mut words, mut token_qualified, mut key_qualified) = (0, false, false);
+    let mut encoded = false;
     let mut last: &[u8] = &[];
     for word in identifier_words(identifier) {
-        if is_one_of(word, &["encrypted", "hashed", "enc", "crypted"]) {
+        if is_one_of(word, &["encrypted", "hashed", "enc", "crypted"])
+            || is_one_of(word, MESSAGE_QUALIFIERS)
+        {
             return true;
         }
+        encoded |= is_one_of(word, &["encoded"]);
         token_qualified |= is_one_of(last, TOKEN_QUALIFIERS);
         key_qualified |= is_one_of(last, KEY_QUALIFIERS);
         words += 1;
         last = word;
     }
     is_one_of(last, &["hash", "checksum", "digest", "fingerprint"])
+        || (encoded && is_one_of(last, &["password", "passwd", "pwd"]))
         || (token_qualified && is_one_of(last, &["token", "tokens"]))
         || (key_qualified && is_one_of(last, &["key", "keys"]))
         || (words >= 2 && is_one_of(last, PROPERTY_WORDS))
@@ -424,6 +443,11 @@ mod tests {
                 b"pkg_passwd_commit = ",
                 b"S3Key\": ",
                 b"OutputKey\": ",
+                b"AbstractLdapAuthenticationProvider.emptyPassword=",
+                b"encodedPassword = ",
+                b"missing_token_error: ",
+                b"password-parameter=",
+                b"Postman-Token\": ",
             ],
         );
         // Key rotation's previous or next key is a credential; so is a header value.
@@ -443,6 +467,8 @@ mod tests {
                 b"Token.Value = ",
                 b"fromage_secret = ",
                 b"client_token = ",
+                b"mismatchedToken := ",
+                b"DEFAULT_ENCODED_SECRET_KEY = ",
             ],
         );
     }

@@ -288,6 +288,8 @@ const FAKE_WORDS: &[&str] = &[
     "custom",
     "match",
     "client",
+    // What a security guide's example says it is (`password = "hardcoded"`).
+    "hardcoded",
     // Typesetting filler (`setenv("AWS_SECRET_ACCESS_KEY", "ipsum")`).
     "lorem",
     "ipsum",
@@ -687,8 +689,10 @@ pub fn decodes_to_placeholder(value: &[u8]) -> bool {
             || identifier_words(text).any(|w| is_one_of(w, &["fake", "dummy", "bogus"]))
             // A phrase naming the secret (`admin_password`, `this_is_the_secret`).
             || (is_word_phrase(text) && identifier_words(text).any(|w| is_one_of(w, SECRET_NOUNS)))
-            // A program name of words (`MyVerifierString`): sample text, encoded.
-            || is_word_identifier(text))
+            // A program name of words (`MyVerifierString`): sample text, encoded;
+            // also as the password of a pair (`clientId:clientSecret=`).
+            || is_word_identifier(text)
+            || is_word_identifier(trim_end(password, b"=%3D")))
 }
 
 /// An htpasswd line, `user:` and a password hash (`{SHA}…`, `$apr1$…`,

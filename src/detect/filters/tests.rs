@@ -271,6 +271,8 @@ fn encoded_placeholders_are_placeholders() {
         ["7870825a-xm", "pl-4def-92e7"].concat().as_bytes()
     ));
     assert!(is_made_of_fake_words(b"ipsum"));
+    assert!(is_made_of_fake_words(b"hardcoded"));
+    assert!(is_non_literal(b"dashboard", b"?.", false));
     let scope = [
         "__test_call__%2F2022",
         "0513%2Fus-east-1%2Fsqs%2Faws4_request",

@@ -64,6 +64,9 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     // A member access through a pointer: `Pass = Resolver->get(...)`.
     if matches!(after.first(), Some(b'(' | b'['))
         || after.starts_with(b"::")
+        // Optional chaining and non-null assertions: `dashboard?.accessKey`.
+        || after.starts_with(b"?.")
+        || after.starts_with(b"!.")
         || (value.ends_with(b"-") && after.first() == Some(&b'>'))
     {
         return true;
@@ -87,6 +90,16 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     // An AWS Signature V4 credential scope (`X-Amz-Credential=AKIA…%2F20220513%2F
     // us-east-1%2Fsqs%2Faws4_request`): the public key id, a date and a region.
     if value.ends_with(b"aws4_request") || has_encoded_date_segment(value) {
+        return true;
+    }
+    // An LDAP distinguished name (`pwdPolicySubentry: cn=lockout,ou=policies,dc=…`).
+    if [&b"cn="[..], b"uid=", b"ou=", b"dc="]
+        .iter()
+        .any(|attribute| {
+            value.len() > attribute.len()
+                && value[..attribute.len()].eq_ignore_ascii_case(attribute)
+        })
+    {
         return true;
     }
     // A reference to where the secret is kept (`--passphrase file://pass.txt`,
