@@ -338,6 +338,15 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     if is_statement_end(&bytes[secret.end..]) || bytes.get(secret.end) == Some(&b')') {
         return true;
     }
+    // Assigned to a subscript (`config['password'] = normalized`): code, and
+    // an unquoted identifier there is a variable.
+    let target = before.trim_ascii_end();
+    if let Some(target) = target.strip_suffix(b"=") {
+        let target = target.trim_ascii_end();
+        if target.ends_with(b"']") || target.ends_with(b"\"]") {
+            return true;
+        }
+    }
     // The variable's own name again: `password = password`, `passphrase=passphrase`.
     if contains_ignore_case(&bytes[key_ident_start..secret.start], value) {
         return true;
@@ -373,7 +382,7 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
         && spaces == 1
         && rest
             .get(1)
-            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'(')
+            .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'(' | b'%'))
     {
         return true;
     }
@@ -883,6 +892,11 @@ mod tests {
         let statement = format!("pub.finish_{0} = finish_{0}1;", "pass");
         assert!(check(&statement, "finish_pass1"));
         assert!(check("m_password = state; // keep", "state"));
+        assert!(check("config['password'] = normalized", "normalized"));
+        let line = "log.debug(\"Failed basic auth: Application %s does not exist\" % client_id)";
+        let start = line.find("Application").expect("value in line");
+        let key = line.find("auth").expect("key in line");
+        assert!(is_code_context(line.as_bytes(), key, &(start..start + 11)));
         assert!(!check(&format!("PASS={classic}; run"), &classic));
         // A value looked up by name, not a literal passed to a conversion.
         assert!(check("password = os.getenv(\"PGPASS\")", "PGPASS"));

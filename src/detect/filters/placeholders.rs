@@ -36,6 +36,12 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "####",
     "${",
     "{{",
+    // Ruby's (and CoffeeScript's, Elixir's) interpolation: `redis://:#{escaped}@…`.
+    "#{",
+    // `sentinel-requirepass-goes-here`.
+    "goes-here",
+    "goes_here",
+    "goeshere",
     // An elided example (`"registrytoken": "9cbaf023786cd7..."`).
     "...",
     "…",
@@ -290,6 +296,13 @@ const FAKE_WORDS: &[&str] = &[
     "client",
     // What a security guide's example says it is (`password = "hardcoded"`).
     "hardcoded",
+    // A test's stand-ins for what a database stores (`'REALLYFAKEHASH'`,
+    // `DATABASEHASH`, `"mysecret": "myvalue"`, `pass: 'my-api-key'`).
+    "really",
+    "hash",
+    "database",
+    "value",
+    "api",
     // Typesetting filler (`setenv("AWS_SECRET_ACCESS_KEY", "ipsum")`).
     "lorem",
     "ipsum",
@@ -686,6 +699,8 @@ pub fn decodes_to_placeholder(value: &[u8]) -> bool {
             || upper_snake
             || is_non_secret_word(password)
             || is_made_of_fake_words(&password.to_ascii_lowercase())
+            // `test:1234`, `test:abcd`: a counting stand-in.
+            || is_counting_runs(&password.to_ascii_lowercase())
             || identifier_words(text).any(|w| is_one_of(w, &["fake", "dummy", "bogus"]))
             // A phrase naming the secret (`admin_password`, `this_is_the_secret`).
             || (is_word_phrase(text) && identifier_words(text).any(|w| is_one_of(w, SECRET_NOUNS)))

@@ -272,6 +272,12 @@ fn encoded_placeholders_are_placeholders() {
     ));
     assert!(is_made_of_fake_words(b"ipsum"));
     assert!(is_made_of_fake_words(b"hardcoded"));
+    assert!(is_made_of_fake_words(b"areallyfakehash") || is_made_of_fake_words(b"reallyfakehash"));
+    assert!(is_made_of_fake_words(b"databasehash"));
+    assert!(is_placeholder(b"#{escaped}"));
+    assert!(is_placeholder(b"sentinel-requirepass-goes-here"));
+    assert!(decodes_to_placeholder(encode(b"test:1234").as_bytes()));
+    assert!(!decodes_to_placeholder(encode(b"test:Vr7kq2Lm").as_bytes()));
     assert!(is_non_literal(b"dashboard", b"?.", false));
     let scope = [
         "__test_call__%2F2022",
