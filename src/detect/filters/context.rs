@@ -1,7 +1,7 @@
 //! Checks that read the code around a candidate: its key, the line before
 //! it and what follows it.
 
-use super::names::{SECRET_NOUNS, names_public_value, spells_its_key};
+use super::names::{SECRET_NOUNS, identifier_words, names_public_value, spells_its_key};
 use super::{
     contains_ignore_case, is_identifier, is_one_of, is_quote, is_word_byte, line_start, run_start,
     trim_end,
@@ -29,6 +29,24 @@ pub fn repeats_the_user_name(
             && delimiter(before.get(at + value.len()))
             && (contains_ignore_case(named, b"user") || contains_ignore_case(named, b"login"))
     })
+}
+
+/// True when the value is one of its own key's words, four letters or more
+/// (`user.password_confirmation = 'confirmation'`, `session_secret: "session"`):
+/// a test's stand-in named after the setting. `key_start` is where the key starts.
+pub fn repeats_a_key_word(bytes: &[u8], key_start: usize, secret: &std::ops::Range<usize>) -> bool {
+    let value = &bytes[secret.clone()];
+    if value.len() < 4 || !value.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let key_start = key_start.min(secret.start);
+    let name_start = run_start(bytes, key_start, is_word_byte);
+    let name_end = key_start
+        + bytes[key_start..secret.start]
+            .iter()
+            .take_while(|b| is_word_byte(b))
+            .count();
+    identifier_words(&bytes[name_start..name_end]).any(|word| word.eq_ignore_ascii_case(value))
 }
 
 /// A namespaced command name, not a credential: a string or a word of prose
@@ -768,6 +786,20 @@ mod tests {
         assert!(!at(&format!("const password = `{value}`;"), &value));
         assert!(!at(&format!("password = {value}"), &value));
         assert!(!at(&format!("if [ \"$PASS\" == {value} ]; then"), &value));
+    }
+
+    #[test]
+    fn values_repeating_a_key_word() {
+        let repeats = |line: &str, key: &str, value: &str| {
+            let start = line.rfind(value).expect("value in line");
+            let key = line.find(key).expect("key in line");
+            repeats_a_key_word(line.as_bytes(), key, &(start..start + value.len()))
+        };
+        let line = ["user.password", "_confirmation = 'confirmation'"].concat();
+        assert!(repeats(&line, "password", "confirmation"));
+        let random = ["kq7", "vzwr"].concat();
+        let line = format!("user.password_confirmation = '{random}'");
+        assert!(!repeats(&line, "password", &random));
     }
 
     #[test]

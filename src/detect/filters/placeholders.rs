@@ -303,6 +303,12 @@ const FAKE_WORDS: &[&str] = &[
     "database",
     "value",
     "api",
+    "name",
+    // express-session's documented example secret, dressed up
+    // (`'extremely-secure-keyboard-cat'`).
+    "keyboard",
+    "cat",
+    "extremely",
     // Typesetting filler (`setenv("AWS_SECRET_ACCESS_KEY", "ipsum")`).
     "lorem",
     "ipsum",
