@@ -411,6 +411,7 @@ fn accept(
                 || (score::is_password_rule(&rule.spec.id)
                     && filters::repeats_the_user_name(bytes, key_start, &secret))
                 || filters::repeats_a_key_word(bytes, key_start, &secret)
+                || filters::is_message_catalog_entry(bytes, key_start)
                 || filters::is_test_result_line(bytes, key_start, &secret)
                 || filters::is_processing_pass(bytes, key_start)
                 || filters::is_markup_binding(bytes, key_start, &secret)

@@ -404,11 +404,18 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     {
         return true;
     }
+    // A sentence of a message catalog (`copy.password=Please copy the password
+    // from …`): a capitalised word and three more words after it.
+    if spaces == 1 && starts_a_sentence(value, &rest[1..]) {
+        return true;
+    }
     // A macro call (`parenthesized!(...)`), a chained assignment (`a = b = ''`),
     // a generic type (`Cb = Option<...>`).
     if next == Some(b'!')
         || next == Some(b'<')
         || (next == Some(b'=') && rest.get(spaces + 1) != Some(&b'='))
+        // A lambda's parameter (`PASS_THROUGH = pathname -> true`).
+        || (next == Some(b'-') && rest.get(spaces + 1) == Some(&b'>'))
     {
         return true;
     }
@@ -422,6 +429,31 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     colon
         && (matches!(next, Some(b'=' | b'{' | b'>' | b'|'))
             || (!lowercase && matches!(next, Some(b',' | b';' | b')'))))
+}
+
+/// True when `value` is a capitalised word and `rest` (what follows it and
+/// one blank) holds three more words of letters: the start of a sentence.
+fn starts_a_sentence(value: &[u8], rest: &[u8]) -> bool {
+    let capitalised = value.len() >= 2
+        && value[0].is_ascii_uppercase()
+        && value[1..].iter().all(u8::is_ascii_lowercase);
+    let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let words = line
+        .split(|b| *b == b' ')
+        .take(3)
+        .filter(|w| w.len() >= 2 && w.iter().all(|b| b.is_ascii_alphabetic() || !b.is_ascii()))
+        .count();
+    capitalised && words == 3
+}
+
+/// True when the key of a Java message catalog is itself English text with
+/// escaped blanks (`Confirm\ Password=Confirmer le mot de passe`): the line
+/// translates a label.
+pub fn is_message_catalog_entry(bytes: &[u8], key_start: usize) -> bool {
+    let start = line_start(bytes, key_start);
+    let end =
+        memchr::memchr2(b'=', b'\n', &bytes[key_start..]).map_or(bytes.len(), |i| key_start + i);
+    memchr::memmem::find(&bytes[start..end], b"\\ ").is_some()
 }
 
 /// True when an identifier ends its line and the next line goes on with a
@@ -789,6 +821,15 @@ mod tests {
     }
 
     #[test]
+    fn message_catalog_keys() {
+        let text = "Confirm\\ Password=Confirmer le mot de passe\n";
+        let key = text.find("Password").expect("key");
+        assert!(is_message_catalog_entry(text.as_bytes(), key));
+        let text = ["db.password=", "Kq7", "vzwr\n"].concat();
+        assert!(!is_message_catalog_entry(text.as_bytes(), 3));
+    }
+
+    #[test]
     fn values_repeating_a_key_word() {
         let repeats = |line: &str, key: &str, value: &str| {
             let start = line.rfind(value).expect("value in line");
@@ -925,6 +966,15 @@ mod tests {
         assert!(check(&statement, "finish_pass1"));
         assert!(check("m_password = state; // keep", "state"));
         assert!(check("config['password'] = normalized", "normalized"));
+        assert!(check("PASS_THROUGH = pathname -> true;", "pathname"));
+        assert!(check(
+            "token.copy.password=Please copy the password from the log",
+            "Please"
+        ));
+        assert!(!check(
+            &format!("password={classic} and more words"),
+            &classic
+        ));
         let line = "log.debug(\"Failed basic auth: Application %s does not exist\" % client_id)";
         let start = line.find("Application").expect("value in line");
         let key = line.find("auth").expect("key in line");

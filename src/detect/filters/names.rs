@@ -144,9 +144,10 @@ const PROPERTY_WORDS: &[&str] = &[
 
 /// Words that make a name a message's (`AbstractLdapAuthenticationProvider.
 /// emptyPassword=Credenziali non valide`, `missing_token_error`): an empty or
-/// missing secret holds none. (Not `invalid` or `mismatched`: tests keep
+/// missing secret holds none; nor does a switch that turns one off
+/// (`adduser --disabled-password`, `--without-password`). (Not `invalid` or `mismatched`: tests keep
 /// real-shaped keys under such names, `mismatchedToken := "…"`.)
-const MESSAGE_QUALIFIERS: &[&str] = &["empty", "missing"];
+const MESSAGE_QUALIFIERS: &[&str] = &["empty", "missing", "disabled", "without"];
 
 /// Words that, before a final `token`, make it a protocol's bookkeeping
 /// value rather than a credential: pagination cursors (`NextToken`,

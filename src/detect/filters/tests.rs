@@ -87,6 +87,8 @@ fn non_literals() {
     assert!(is_non_literal(b"xyz987", b"'", true));
     assert!(!is_non_literal(b"xyz9k7", b"'", true));
     assert!(is_translated_label("Senha".as_bytes()));
+    assert!(is_translated_label("Slaptažodis".as_bytes()));
+    assert!(is_translated_label("Confirmer le mot de passe".as_bytes()));
     assert!(is_translated_label("Powtórz hasło".as_bytes()));
     assert!(is_translated_label("パスワード\"".as_bytes()));
     assert!(!is_translated_label(b"Senha7Kq2vT9"));
