@@ -344,6 +344,16 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     if !is_identifier(value) {
         return false;
     }
+    // A private field or a discard by its leading underscore after `= ` or
+    // `: ` (`SigningKey = _mockEncryptedString,`): a variable; literal
+    // credentials are quoted. (Not inside a URL: a GitLab deploy token may
+    // start with `_`, `https://deploy-token:_aJQ…@gitlab.com`.)
+    if value.first() == Some(&b'_')
+        && value.iter().any(u8::is_ascii_alphabetic)
+        && (before.ends_with(b"= ") || before.ends_with(b": "))
+    {
+        return true;
+    }
     if is_class_body_annotation(bytes, key_ident_start, secret)
         || continues_as_a_call_chain(bytes, secret)
     {
@@ -416,6 +426,12 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
         || (next == Some(b'=') && rest.get(spaces + 1) != Some(&b'='))
         // A lambda's parameter (`PASS_THROUGH = pathname -> true`).
         || (next == Some(b'-') && rest.get(spaces + 1) == Some(&b'>'))
+        // An operand of arithmetic, a condition or a ternary
+        // (`passwordHistory = index % 5 < 2`, `token = cached ?? fresh`).
+        || (spaces > 0 && matches!(next, Some(b'%' | b'*' | b'?')))
+        || (spaces > 0
+            && matches!(next, Some(b'&' | b'|'))
+            && rest.get(spaces + 1) == next.as_ref())
     {
         return true;
     }
@@ -967,6 +983,16 @@ mod tests {
         assert!(check("m_password = state; // keep", "state"));
         assert!(check("config['password'] = normalized", "normalized"));
         assert!(check("PASS_THROUGH = pathname -> true;", "pathname"));
+        assert!(check("var passwordHistory = index % 5 < 2", "index"));
+        assert!(check("password = cached ?? fresh", "cached"));
+        assert!(check("password = given || fallback", "given"));
+        assert!(check(
+            "    ResetPasswordKey = _mockEncryptedString,",
+            "_mockEncryptedString"
+        ));
+        let token = ["_aJQ9c3", "HWzmRR4knBNyx"].concat();
+        let url = format!("git+https://deploy-pass:{token}@gitlab.com/a/b");
+        assert!(!check(&url, &token));
         assert!(check(
             "token.copy.password=Please copy the password from the log",
             "Please"

@@ -37,7 +37,20 @@ pub(super) fn names_public_value(key: &[u8]) -> bool {
         || contains_ignore_case(identifier, b"xsrf")
         // The cache-busting id Postman adds to every request it sends.
         || identifier.eq_ignore_ascii_case(b"postman-token")
-        || [&b"_id"[..], b"-id", b".id", b"Id", b"ID", b"_ID"]
+        || [
+            &b"_id"[..],
+            b"-id",
+            b".id",
+            b"Id",
+            b"ID",
+            b"_ID",
+            b"Guid",
+            b"_guid",
+            b"GUID",
+            b"Uuid",
+            b"_uuid",
+            b"UUID",
+        ]
             .iter()
             .any(|end| identifier.ends_with(end))
         || names_no_secret_by_its_words(identifier)
@@ -226,6 +239,8 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
     for word in identifier_words(identifier) {
         if is_one_of(word, &["encrypted", "hashed", "enc", "crypted"])
             || is_one_of(word, MESSAGE_QUALIFIERS)
+            // A switch or a mode without the secret (`"passwordless": "allowed"`).
+            || is_one_of(word, &["passwordless", "tokenless", "keyless", "secretless"])
         {
             return true;
         }
@@ -235,7 +250,7 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
         words += 1;
         last = word;
     }
-    is_one_of(last, &["hash", "checksum", "digest", "fingerprint"])
+    is_one_of(last, &["hash", "checksum", "digest", "fingerprint", "salt"])
         || (encoded && is_one_of(last, &["password", "passwd", "pwd"]))
         || (token_qualified && is_one_of(last, &["token", "tokens"]))
         || (key_qualified && is_one_of(last, &["key", "keys"]))
@@ -449,6 +464,9 @@ mod tests {
                 b"missing_token_error: ",
                 b"password-parameter=",
                 b"Postman-Token\": ",
+                b"passwordless\": ",
+                b"_passwordSendGuid = ",
+                b"MasterPasswordSalt = ",
             ],
         );
         // Key rotation's previous or next key is a credential; so is a header value.

@@ -68,6 +68,9 @@ const SEQUENCES: &[&str] = &[
     "abcd1234",
     "123e4567-e89b",
     "xmpl",
+    // The TOTP secret of Google Authenticator's documentation and countless
+    // tests: base32 of "Hello!" and 0xDEADBEEF (`JBSWY3DPEHPK3PXP`).
+    "jbswy3dp",
 ];
 
 /// Markers still checked in long secrets (private key blocks, certificates),
@@ -322,6 +325,11 @@ const FAKE_WORDS: &[&str] = &[
     "value",
     "api",
     "name",
+    "user",
+    "existing",
+    // `smtp__password = "REPLACE"`, `replace-with-yours`.
+    "replace",
+    "with",
     // express-session's documented example secret, dressed up
     // (`'extremely-secure-keyboard-cat'`).
     "keyboard",

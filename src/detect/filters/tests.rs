@@ -274,6 +274,9 @@ fn encoded_placeholders_are_placeholders() {
     ));
     assert!(is_made_of_fake_words(b"ipsum"));
     assert!(is_made_of_fake_words(b"hardcoded"));
+    assert!(is_made_of_fake_words(b"replace"));
+    assert!(is_made_of_fake_words(b"other-user"));
+    assert!(is_placeholder(["JBSWY3DP", "EHPK3PXP"].concat().as_bytes()));
     assert!(is_made_of_fake_words(b"areallyfakehash") || is_made_of_fake_words(b"reallyfakehash"));
     assert!(is_made_of_fake_words(b"databasehash"));
     assert!(is_placeholder(b"#{escaped}"));
