@@ -61,7 +61,9 @@ pub fn is_namespaced_command(bytes: &[u8], secret: &std::ops::Range<usize>) -> b
     };
     if bytes[colon] != b':'
         || value.len() < 3
-        || !value.iter().all(|b| b.is_ascii_lowercase() || *b == b'-')
+        || !value
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || *b == b'-' || *b == b':')
     {
         return false;
     }
@@ -76,7 +78,17 @@ pub fn is_namespaced_command(bytes: &[u8], secret: &std::ops::Range<usize>) -> b
     // In prose or a command line too (`the auth:clear-resets command`), but
     // not OpenSSL's `-passin` argument, whose value after the colon is the password.
     let opens = is_quote(&quote) || (quote == b' ' && !name.starts_with(b"pass"));
-    names_credential && opens && (after == Some(quote) || after == Some(b' '))
+    // Or one segment of a longer colon-separated key inside a string
+    // (curl's `"meta:auth:gsasl:conn"`).
+    let opening = run_start(bytes, name_start - 1, |b| {
+        b.is_ascii_lowercase() || *b == b':'
+    })
+    .checked_sub(1)
+    .map(|at| bytes[at]);
+    let segment = quote == b':' && opening.is_some_and(|q| is_quote(&q) && after == Some(q));
+    let plain = !value.contains(&b':');
+    names_credential
+        && ((plain && opens && (after == Some(quote) || after == Some(b' '))) || segment)
 }
 
 /// A description of the fields of `/etc/passwd` or `/etc/group` around a
@@ -768,6 +780,13 @@ mod tests {
         ));
         // A value in a key-value string, or one with capitals or digits, stays.
         assert!(!check("auth: clear-resets\n", "clear-resets"));
+        let path = ["meta:au", "th:gsasl:conn"].concat();
+        assert!(check(
+            &format!("#define META_CONN \"{path}\"\n"),
+            "gsasl:conn"
+        ));
+        let word = ["vz", "qkw"].concat();
+        assert!(!check(&format!("url = \"redis://auth:{word}@h\"\n"), &word));
         assert!(check(
             "to use the auth:clear-resets command\n",
             "clear-resets"

@@ -136,6 +136,9 @@ const PROPERTY_WORDS: &[&str] = &[
     // secret (`'passwordProperty' => 'pwhash'`, `password_attribute`,
     // Kubernetes' `secretName`).
     "property",
+    // The algorithms a token is signed with (`AllowedAccessTokenSigningAlgorithms`).
+    "algorithm",
+    "algorithms",
     // A form's or a request's parameter name (`password-parameter="xpass"`).
     "parameter",
     "param",

@@ -327,6 +327,7 @@ const FAKE_WORDS: &[&str] = &[
     "name",
     "user",
     "existing",
+    "expired",
     // `smtp__password = "REPLACE"`, `replace-with-yours`.
     "replace",
     "with",
@@ -448,6 +449,13 @@ fn counts_in_runs(lower: &[u8]) -> bool {
 
 /// Literal words a generic assignment's value may be without being a secret.
 const NON_SECRET_VALUES: &[&str] = &[
+    // SASL mechanism names (`imap://user;AUTH=EXTERNAL@…`, `auth: PLAIN`).
+    "external",
+    "gssapi",
+    "cram-md5",
+    "digest-md5",
+    "xoauth2",
+    "oauthbearer",
     "null",
     "nil",
     "none",
