@@ -327,6 +327,11 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     if opening.len() < line_before.len() && opening.ends_with(b"?") {
         return true;
     }
+    // AWS's idempotency token: a UUID under `ClientToken` (Akamai's
+    // `ClientToken`, a credential, is `akab-…`).
+    if bytes[key_ident_start..key_ident_end].ends_with(b"ClientToken") && is_uuid(value) {
+        return true;
+    }
     if before.last().is_some_and(is_quote) {
         let opening = &before[..before.len() - 1];
         if let Some(call) = wrapping_call(opening) {
@@ -482,6 +487,15 @@ pub fn is_message_catalog_entry(bytes: &[u8], key_start: usize) -> bool {
     let end =
         memchr::memchr2(b'=', b'\n', &bytes[key_start..]).map_or(bytes.len(), |i| key_start + i);
     memchr::memmem::find(&bytes[start..end], b"\\ ").is_some()
+}
+
+/// A UUID in its canonical 8-4-4-4-12 hexadecimal form.
+fn is_uuid(value: &[u8]) -> bool {
+    value.len() == 36
+        && value.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 /// True when an identifier ends its line and the next line goes on with a
@@ -1001,6 +1015,15 @@ mod tests {
         assert!(check(&statement, "finish_pass1"));
         assert!(check("m_password = state; // keep", "state"));
         assert!(check("config['password'] = normalized", "normalized"));
+        let uuid = "4752b573-40a6-4eac-a8a4-a72058761219";
+        let key = ["\"Client", "Token\": \""].concat();
+        let line = format!("{key}{uuid}\"");
+        let start = line.find(uuid).expect("value");
+        assert!(is_code_context(
+            line.as_bytes(),
+            1,
+            &(start..start + uuid.len())
+        ));
         assert!(check("PASS_THROUGH = pathname -> true;", "pathname"));
         assert!(check("var passwordHistory = index % 5 < 2", "index"));
         assert!(check("password = cached ?? fresh", "cached"));

@@ -284,6 +284,14 @@ fn encoded_placeholders_are_placeholders() {
     assert!(decodes_to_placeholder(encode(b"test:1234").as_bytes()));
     assert!(!decodes_to_placeholder(encode(b"test:Vr7kq2Lm").as_bytes()));
     assert!(is_non_literal(b"dashboard", b"?.", false));
+    // A P-256 public point (0x04 and two coordinates), base64url.
+    use base64::Engine as _;
+    let mut point = vec![4u8];
+    point.extend((1..=64u8).map(|i| i.wrapping_mul(37)));
+    let public = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&point);
+    assert!(is_non_literal(public.as_bytes(), b"\"", true));
+    let private = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&point[1..33]);
+    assert!(!is_non_literal(private.as_bytes(), b"\"", true));
     let scope = [
         "__test_call__%2F2022",
         "0513%2Fus-east-1%2Fsqs%2Faws4_request",

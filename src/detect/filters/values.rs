@@ -450,6 +450,22 @@ fn is_public_key(value: &[u8]) -> bool {
         .chain(PUBLIC_PEM_BASE64)
         .any(|prefix| value.starts_with(prefix.as_bytes()))
         || is_note_verifier_key(value)
+        || is_ec_public_point(value)
+}
+
+/// An uncompressed P-256 public point in base64 or base64url: 65 bytes
+/// opening with 0x04 (a Web Push VAPID `applicationServerKey`, a push
+/// subscription's `p256dh`). The private half is 32 bytes.
+fn is_ec_public_point(value: &[u8]) -> bool {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    if !(86..=88).contains(&value.len()) || value.first() != Some(&b'B') {
+        return false;
+    }
+    [URL_SAFE_NO_PAD, URL_SAFE, STANDARD_NO_PAD, STANDARD]
+        .iter()
+        .find_map(|engine| engine.decode(value).ok())
+        .is_some_and(|point| point.len() == 65 && point[0] == 4)
 }
 
 /// Base64 openings of PEM blocks that hold public data: `-----BEGIN
