@@ -285,7 +285,6 @@ fn encoded_placeholders_are_placeholders() {
     assert!(!decodes_to_placeholder(encode(b"test:Vr7kq2Lm").as_bytes()));
     assert!(is_non_literal(b"dashboard", b"?.", false));
     // A P-256 public point (0x04 and two coordinates), base64url.
-    use base64::Engine as _;
     let mut point = vec![4u8];
     point.extend((1..=64u8).map(|i| i.wrapping_mul(37)));
     let public = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&point);
