@@ -425,9 +425,11 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
     // `--- PASS: TestName (0.00s)`.
     if colon
         && spaces == 1
-        && rest
-            .get(1)
-            .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'(' | b'%'))
+        && rest.get(1).is_some_and(|b| {
+            b.is_ascii_alphabetic()
+                || matches!(b, b'(' | b'%')
+                || (*b == b'$' && rest.get(2) == Some(&b'{'))
+        })
     {
         return true;
     }
@@ -467,16 +469,28 @@ pub fn is_code_context(bytes: &[u8], key_start: usize, secret: &std::ops::Range<
 /// True when `value` is a capitalised word and `rest` (what follows it and
 /// one blank) holds three more words of letters: the start of a sentence.
 fn starts_a_sentence(value: &[u8], rest: &[u8]) -> bool {
+    // Marks that may end a word, a closing quote, a line continuation.
+    const MARKS: &[u8] = b"?.!:,;\"'\\ ";
     let capitalised = value.len() >= 2
         && value[0].is_ascii_uppercase()
         && value[1..].iter().all(u8::is_ascii_lowercase);
     let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
-    let words = line
-        .split(|b| *b == b' ')
-        .take(3)
-        .filter(|w| w.len() >= 2 && w.iter().all(|b| b.is_ascii_alphabetic() || !b.is_ascii()))
-        .count();
-    capitalised && words == 3
+    let line = trim_end(line, MARKS);
+    if !capitalised || line.is_empty() {
+        return false;
+    }
+    // Every word of the rest a word of prose (letters, maybe a mark after it).
+    let words = || line.split(|b| *b == b' ').map(|w| trim_end(w, MARKS));
+    let prose = words().count() <= 16
+        && words().all(|w| {
+            !w.is_empty()
+                && w.iter()
+                    .all(|b| b.is_ascii_alphabetic() || *b == b'-' || !b.is_ascii())
+        });
+    // Three more words, or a label naming the secret (`Current Password`,
+    // `Forgot password?`, `Cambia Password`).
+    let names_secret = words().any(|w| is_one_of(w, SECRET_NOUNS) || is_one_of(w, &["password"]));
+    prose && (words().count() >= 3 || names_secret)
 }
 
 /// True when the key of a Java message catalog is itself English text with
@@ -1042,6 +1056,17 @@ mod tests {
         assert!(!check(
             &format!("password={classic} and more words"),
             &classic
+        ));
+        assert!(check("old_password=Current Password", "Current"));
+        assert!(check("forget_password=Forgot password?", "Forgot"));
+        assert!(check(
+            "reset_password_failed = Could not reset password, please try again.",
+            "Could"
+        ));
+        assert!(!check("password=Current # the demo", "Current"));
+        assert!(check(
+            "new WorkerTask(`PasswordException: response ${ex.code}`);",
+            "response"
         ));
         let line = "log.debug(\"Failed basic auth: Application %s does not exist\" % client_id)";
         let start = line.find("Application").expect("value in line");

@@ -136,6 +136,14 @@ const PROPERTY_WORDS: &[&str] = &[
     // secret (`'passwordProperty' => 'pwhash'`, `password_attribute`,
     // Kubernetes' `secretName`).
     "property",
+    // A form's or a message catalog's texts about the secret
+    // (`password_placeholder = Enter your password`, `users.password_helper=…`).
+    "placeholder",
+    "holder",
+    "helper",
+    "success",
+    "failed",
+    "submitting",
     // The algorithms a token is signed with (`AllowedAccessTokenSigningAlgorithms`).
     "algorithm",
     "algorithms",

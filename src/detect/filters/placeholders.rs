@@ -449,6 +449,8 @@ fn counts_in_runs(lower: &[u8]) -> bool {
 
 /// Literal words a generic assignment's value may be without being a secret.
 const NON_SECRET_VALUES: &[&str] = &[
+    // nsswitch.conf's sources (`passwd:         compat`).
+    "compat",
     // SASL mechanism names (`imap://user;AUTH=EXTERNAL@…`, `auth: PLAIN`).
     "external",
     "gssapi",
