@@ -217,7 +217,9 @@ const PASSWORD_TRANSLATIONS: &[&str] = &[
     "heslo",
     "jelszó",
     "parolă",
+    "parola",
     "parole",
+    "contrasinal",
     "passord",
     "contrasenya",
     "slaptažodis",
@@ -256,7 +258,43 @@ pub fn is_translated_label(text: &[u8]) -> bool {
         PASSWORD_TRANSLATIONS
             .iter()
             .any(|t| word == *t || (unspaced(t) && word.contains(t)))
+            || INFLECTED_TRANSLATIONS
+                .iter()
+                .any(|t| is_inflection_of(word, t))
     })
+}
+
+/// Translations of "password" that take endings (`hasła`, `jelszavát`,
+/// `lösenordet`, `paroli`): a word is one when it starts with the
+/// translation less its last letter and is at most four letters longer.
+/// (Not the `pass…` words, whose stems begin English words.)
+const INFLECTED_TRANSLATIONS: &[&str] = &[
+    "senha",
+    "contraseña",
+    "contrasena",
+    "contrasinal",
+    "hasło",
+    "haslo",
+    "heslo",
+    "wachtwoord",
+    "lösenord",
+    "salasana",
+    "jelszó",
+    "parolă",
+    "parola",
+    "пароль",
+    "lozinka",
+    "slaptažodis",
+    "geslo",
+];
+
+fn is_inflection_of(word: &str, translation: &str) -> bool {
+    let letters = translation.chars().count();
+    let stem_end = translation
+        .char_indices()
+        .last()
+        .map_or(translation.len(), |(at, _)| at);
+    word.starts_with(&translation[..stem_end]) && word.chars().count() <= letters + 4
 }
 
 /// Words that make up the obviously fake values of tests and examples

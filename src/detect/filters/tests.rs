@@ -88,6 +88,12 @@ fn non_literals() {
     assert!(!is_non_literal(b"xyz9k7", b"'", true));
     assert!(is_translated_label("Senha".as_bytes()));
     assert!(is_translated_label("Slaptažodis".as_bytes()));
+    assert!(is_translated_label("Zapomniałem hasła".as_bytes()));
+    assert!(is_translated_label("Elfelejtette a jelszavát?".as_bytes()));
+    assert!(is_translated_label(
+        "Lösenordet får ej vara kortare".as_bytes()
+    ));
+    assert!(!is_translated_label(b"sandbox passes"));
     assert!(is_translated_label("Confirmer le mot de passe".as_bytes()));
     assert!(is_translated_label("Powtórz hasło".as_bytes()));
     assert!(is_translated_label("パスワード\"".as_bytes()));
