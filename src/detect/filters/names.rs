@@ -32,6 +32,8 @@ pub(super) fn names_public_value(key: &[u8]) -> bool {
         .take_while(|b| is_word_byte(b) || matches!(b, b'-' | b'.'))
         .count()];
     contains_ignore_case(identifier, b"public")
+        // minisign's and others' `…_PUBKEY`.
+        || contains_ignore_case(identifier, b"pubkey")
         || contains_ignore_case(identifier, b"publishable")
         || contains_ignore_case(identifier, b"csrf")
         || contains_ignore_case(identifier, b"xsrf")
@@ -475,6 +477,7 @@ mod tests {
                 b"missing_token_error: ",
                 b"password-parameter=",
                 b"Postman-Token\": ",
+                b"MINIO_UPDATE_MINISIGN_PUBKEY=",
                 b"passwordless\": ",
                 b"_passwordSendGuid = ",
                 b"MasterPasswordSalt = ",
