@@ -768,7 +768,9 @@ pub fn decodes_to_placeholder(value: &[u8]) -> bool {
         return true;
     }
     // A `user:password` pair's password (Docker's `auth`, Basic credentials).
-    let password = memchr::memchr(b':', text).map_or(text, |colon| &text[colon + 1..]);
+    // Docker's `X-Registry-Auth` is base64 of JSON: `{"username":…,"password":"…"}`.
+    let password = json_password(text)
+        .unwrap_or_else(|| memchr::memchr(b':', text).map_or(text, |colon| &text[colon + 1..]));
     let upper_snake = text.contains(&b'_')
         && text
             .iter()
@@ -788,6 +790,18 @@ pub fn decodes_to_placeholder(value: &[u8]) -> bool {
             // also as the password of a pair (`clientId:clientSecret=`).
             || is_word_identifier(text)
             || is_word_identifier(trim_end(password, b"=%3D")))
+}
+
+/// The `"password"` member's string value of a JSON object's text.
+fn json_password(text: &[u8]) -> Option<&[u8]> {
+    if text.first() != Some(&b'{') {
+        return None;
+    }
+    let key = b"\"password\":";
+    let at = memchr::memmem::find(text, key)? + key.len();
+    let rest = text[at..].trim_ascii_start().strip_prefix(b"\"")?;
+    let end = memchr::memchr(b'"', rest)?;
+    Some(&rest[..end])
 }
 
 /// An htpasswd line, `user:` and a password hash (`{SHA}…`, `$apr1$…`,

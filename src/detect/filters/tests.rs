@@ -288,6 +288,11 @@ fn encoded_placeholders_are_placeholders() {
     assert!(is_placeholder(b"#{escaped}"));
     assert!(is_placeholder(b"sentinel-requirepass-goes-here"));
     assert!(decodes_to_placeholder(encode(b"test:1234").as_bytes()));
+    let docker = ["{\"username\":\"test\",", "\"password\":\"1234\"}"].concat();
+    assert!(decodes_to_placeholder(encode(docker.as_bytes()).as_bytes()));
+    let secret = ["Vr7", "kq2Lm"].concat();
+    let real = format!("{{\"username\":\"ci\",\"pass{}\":\"{secret}\"}}", "word");
+    assert!(!decodes_to_placeholder(encode(real.as_bytes()).as_bytes()));
     assert!(!decodes_to_placeholder(encode(b"test:Vr7kq2Lm").as_bytes()));
     assert!(is_non_literal(b"dashboard", b"?.", false));
     // A P-256 public point (0x04 and two coordinates), base64url.
