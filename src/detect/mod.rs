@@ -384,9 +384,9 @@ fn accept(
     let generated_literal =
         generated && (delimited || filters::is_quoted_pair_password(bytes, &secret));
     let scored = rule.scored() && !(rule.spec.quoted_values && delimited && generated);
-    // An unscored generic rule of machine-made values (a salt) still drops
-    // phrases of words, as the scorer would.
-    let machine_made = rule.spec.generic && score::is_token_or_key_rule(&rule.spec.id);
+    // Generic rules of machine-made values (tokens, keys, salts) drop phrases
+    // of words, scored or not.
+    let machine_made = rule.spec.generic && score::is_machine_made_rule(&rule.spec.id);
     if entropy < rule.spec.min_entropy
         || filters::is_placeholder(value)
         || filters::decodes_to_placeholder(value)
@@ -425,9 +425,7 @@ fn accept(
         || ((scored || machine_made)
             && !score::is_password_rule(&rule.spec.id)
             && filters::is_word_identifier(value))
-        || ((scored || machine_made)
-            && score::is_token_or_key_rule(&rule.spec.id)
-            && (filters::is_word_phrase(value) || filters::is_lone_word(value)))
+        || (machine_made && (filters::is_word_phrase(value) || filters::is_lone_word(value)))
         // Last: it lowercases the rest of the line, the other checks only look.
         || (rule.spec.generic && filters::is_translated_label(rest_of_line(bytes, &secret)))
     {

@@ -147,7 +147,7 @@ pub fn features(candidate: &Candidate<'_>) -> Features {
     f[8] = flag(upper + lower == len);
     f[9] = flag(digits == len);
     f[10] = flag(hex);
-    f[11] = flag(is_uuid(value));
+    f[11] = flag(filters::is_uuid(value));
     f[12] = humps.min(4.0) / 4.0;
     f[13] = flag(value.contains(&b'.'));
     f[14] = flag(value.contains(&b'/'));
@@ -190,10 +190,16 @@ pub(crate) fn is_password_rule(id: &str) -> bool {
     group_of(id) == 0
 }
 
-/// True for the generic rules of machine-made credentials, tokens, keys and
-/// salts (not passwords or secrets, which people may make of words).
+/// True for the generic rules of machine-made credentials, tokens and keys
+/// (not passwords or secrets, which people may make of words).
 pub(crate) fn is_token_or_key_rule(id: &str) -> bool {
     matches!(group_of(id), 2 | 3)
+}
+
+/// True for the generic rules of machine-made values: tokens, keys and
+/// application salts (`generic.salt`, unscored, so outside the model's groups).
+pub(crate) fn is_machine_made_rule(id: &str) -> bool {
+    is_token_or_key_rule(id) || id.contains("salt")
 }
 
 /// Feature groups of the generic rules, by their ids.
@@ -205,7 +211,7 @@ fn group_of(id: &str) -> usize {
         1
     } else if id.contains("token") {
         2
-    } else if id.contains("key") || id.contains("salt") {
+    } else if id.contains("key") {
         3
     } else if id.contains("auth") {
         4
@@ -315,14 +321,6 @@ static META: LazyLock<AhoCorasick> = LazyLock::new(|| words(META_WORDS));
 static CODE_LINE: LazyLock<AhoCorasick> = LazyLock::new(|| words(CODE_LINE_WORDS));
 static COMPARISON: LazyLock<AhoCorasick> = LazyLock::new(|| words(COMPARISON_WORDS));
 static NAMES_SECRET: LazyLock<AhoCorasick> = LazyLock::new(|| words(NAMES_SECRET_WORDS));
-
-fn is_uuid(value: &[u8]) -> bool {
-    value.len() == 36
-        && value.iter().enumerate().all(|(i, &b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-}
 
 /// The logistic model and the score thresholds that map to confidence.
 #[derive(Debug, Deserialize)]

@@ -3,8 +3,8 @@
 
 use super::names::{SECRET_NOUNS, identifier_words, names_public_value, spells_its_key};
 use super::{
-    contains_ignore_case, is_identifier, is_one_of, is_quote, is_word_byte, line_start, run_start,
-    trim_end,
+    LDAP_NAME_ATTRIBUTES, contains_ignore_case, ends_with_ignore_case, is_identifier, is_one_of,
+    is_quote, is_uuid, is_word_byte, line_start, run_start, starts_with_ignore_case, trim_end,
 };
 
 /// True when a password repeats the user name given earlier on its line
@@ -153,7 +153,7 @@ pub fn is_markup_binding(bytes: &[u8], key_start: usize, secret: &std::ops::Rang
     let before = &bytes[key_start.min(secret.start)..secret.start];
     let value = &bytes[secret.clone()];
     // AsciiDoc's passthrough macro: `pass:[…]`, `pass:q,macros[…]`.
-    if before.len() >= 5 && before[before.len() - 5..].eq_ignore_ascii_case(b"pass:") {
+    if ends_with_ignore_case(before, b"pass:") {
         let substitutions = bytes[secret.start..]
             .iter()
             .take_while(|b| b.is_ascii_lowercase() || **b == b',')
@@ -187,15 +187,14 @@ pub fn is_markup_binding(bytes: &[u8], key_start: usize, secret: &std::ops::Rang
 pub fn is_ldap_name_part(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
     let before = &bytes[..secret.start];
     let after = bytes.get(secret.end..).unwrap_or_default();
-    let attribute = |text: &[u8]| {
-        [&b"cn="[..], b"uid=", b"ou=", b"dc=", b"o="]
+    let named = ["cn=", "uid=", "ou="]
+        .iter()
+        .any(|a| ends_with_ignore_case(before, a.as_bytes()));
+    named
+        && after.first() == Some(&b',')
+        && LDAP_NAME_ATTRIBUTES
             .iter()
-            .any(|a| text.len() >= a.len() && text[..a.len()].eq_ignore_ascii_case(a))
-    };
-    let named = [&b"cn="[..], b"uid=", b"ou="].iter().any(|a| {
-        before.len() >= a.len() && before[before.len() - a.len()..].eq_ignore_ascii_case(a)
-    });
-    named && after.first() == Some(&b',') && attribute(&after[1..])
+            .any(|a| starts_with_ignore_case(&after[1..], a.as_bytes()))
 }
 
 /// A pass of an algorithm in prose or a comment (`/* 1st pass: decode */`,
@@ -479,18 +478,22 @@ fn starts_a_sentence(value: &[u8], rest: &[u8]) -> bool {
     if !capitalised || line.is_empty() {
         return false;
     }
-    // Every word of the rest a word of prose (letters, maybe a mark after it).
-    let words = || line.split(|b| *b == b' ').map(|w| trim_end(w, MARKS));
-    let prose = words().count() <= 16
-        && words().all(|w| {
-            !w.is_empty()
-                && w.iter()
-                    .all(|b| b.is_ascii_alphabetic() || *b == b'-' || !b.is_ascii())
-        });
-    // Three more words, or a label naming the secret (`Current Password`,
-    // `Forgot password?`, `Cambia Password`).
-    let names_secret = words().any(|w| is_one_of(w, SECRET_NOUNS) || is_one_of(w, &["password"]));
-    prose && (words().count() >= 3 || names_secret)
+    // Every word of the rest a word of prose (letters, maybe a mark after it),
+    // sixteen at most; three of them, or a label naming the secret
+    // (`Current Password`, `Forgot password?`, `Cambia Password`).
+    let (mut count, mut names_secret) = (0, false);
+    for word in line.split(|b| *b == b' ').map(|w| trim_end(w, MARKS)) {
+        let prose = !word.is_empty()
+            && word
+                .iter()
+                .all(|b| b.is_ascii_alphabetic() || *b == b'-' || !b.is_ascii());
+        if !prose || count == 16 {
+            return false;
+        }
+        count += 1;
+        names_secret |= is_one_of(word, SECRET_NOUNS);
+    }
+    count >= 3 || names_secret
 }
 
 /// True when the key of a Java message catalog is itself English text with
@@ -501,15 +504,6 @@ pub fn is_message_catalog_entry(bytes: &[u8], key_start: usize) -> bool {
     let end =
         memchr::memchr2(b'=', b'\n', &bytes[key_start..]).map_or(bytes.len(), |i| key_start + i);
     memchr::memmem::find(&bytes[start..end], b"\\ ").is_some()
-}
-
-/// A UUID in its canonical 8-4-4-4-12 hexadecimal form.
-fn is_uuid(value: &[u8]) -> bool {
-    value.len() == 36
-        && value.iter().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => *b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
 }
 
 /// True when an identifier ends its line and the next line goes on with a

@@ -97,6 +97,29 @@ pub(crate) fn has_run(bytes: &[u8], n: usize) -> bool {
     false
 }
 
+/// A UUID in its canonical 8-4-4-4-12 hexadecimal form.
+pub(crate) fn is_uuid(value: &[u8]) -> bool {
+    value.len() == 36
+        && value.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// ASCII case-insensitive prefix test.
+fn starts_with_ignore_case(bytes: &[u8], prefix: &[u8]) -> bool {
+    bytes.len() >= prefix.len() && bytes[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// ASCII case-insensitive suffix test.
+fn ends_with_ignore_case(bytes: &[u8], suffix: &[u8]) -> bool {
+    bytes.len() >= suffix.len() && bytes[bytes.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+/// Attributes that open the parts of an LDAP distinguished name
+/// (`cn=lockout,ou=policies,dc=example,dc=com`).
+const LDAP_NAME_ATTRIBUTES: &[&str] = &["cn=", "uid=", "ou=", "dc=", "o="];
+
 /// ASCII case-insensitive substring test, without allocating.
 fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
     needle.is_empty()

@@ -200,33 +200,18 @@ pub fn has_stopword(secret: &[u8], words: &[String]) -> bool {
 }
 
 /// "Password" in other languages (lowercase): a value holding one of these as a
-/// word is a translated label (`password: Senha`, `repeat_password: Powtórz
-/// hasło`), not a password.
+/// word is a translated label (`password: Passwort`, `Confirmer le mot de
+/// passe`), not a password. Translations that take endings are in
+/// [`INFLECTED_TRANSLATIONS`] (`Senha`, `Powtórz hasło`, `hasła`).
 const PASSWORD_TRANSLATIONS: &[&str] = &[
-    "senha",
-    "contraseña",
-    "contrasena",
-    "hasło",
-    "haslo",
-    "wachtwoord",
     "passwort",
     "kennwort",
-    "lösenord",
     "adgangskode",
-    "salasana",
-    "heslo",
-    "jelszó",
-    "parolă",
-    "parola",
     "parole",
-    "contrasinal",
     "passord",
     "contrasenya",
-    "slaptažodis",
     "slaptazodis",
     "parool",
-    "geslo",
-    "lozinka",
     "lykilorð",
     // French "mot de passe" (its last word), Indonesian "kata sandi".
     "passe",
@@ -238,7 +223,6 @@ const PASSWORD_TRANSLATIONS: &[&str] = &[
     "סיסמה",
     "पासवर्ड",
     "รหัสผ่าน",
-    "пароль",
     "密码",
     "密碼",
     "パスワード",

@@ -11,7 +11,7 @@ use super::names::{
 use super::placeholders::{
     encodes_short_word, is_counting_runs, is_made_of_fake_words, is_non_secret_word,
 };
-use super::{is_one_of, is_quote, matcher, trim_end};
+use super::{is_one_of, is_quote, matcher, starts_with_ignore_case, trim_end};
 
 /// True when a value, however generated it looks, is a textbook or made-up
 /// password in leetspeak (`P@ssw0rd!`, `Adm1n`, `$uper$ecret`): the checks
@@ -92,13 +92,11 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if value.ends_with(b"aws4_request") || has_encoded_date_segment(value) {
         return true;
     }
-    // An LDAP distinguished name (`pwdPolicySubentry: cn=lockout,ou=policies,dc=…`).
-    if [&b"cn="[..], b"uid=", b"ou=", b"dc="]
+    // A value that is itself an LDAP distinguished name (`cn=admin,dc=…`);
+    // `is_ldap_name_part` reads a value cut at a DN's commas.
+    if ["cn=", "uid=", "ou=", "dc="]
         .iter()
-        .any(|attribute| {
-            value.len() > attribute.len()
-                && value[..attribute.len()].eq_ignore_ascii_case(attribute)
-        })
+        .any(|a| value.len() > a.len() && starts_with_ignore_case(value, a.as_bytes()))
     {
         return true;
     }
