@@ -213,6 +213,15 @@ mod tests {
     }
 
     #[test]
+    fn har_captures_give_header_names_as_keys() {
+        let har = br#"{"log": {"entries": [{"request": {"headers": [
+            {"name": "Accept", "value": "application/json"},
+            {"name": "X-Api-Key", "value": "k-1"}]}}]}}"#;
+        let text = build(Some("login.har"), har).map(|v| v.text);
+        assert_eq!(text.as_deref(), Some("X-Api-Key: \"k-1\"\n"));
+    }
+
+    #[test]
     fn files_without_secret_words_are_not_parsed() {
         assert!(build(Some("a.json"), b"{\"name\": \"x\"}").is_none());
         assert!(build(Some("a.rs"), b"let password = 1;").is_none());

@@ -3,7 +3,8 @@
 //! ecosystem's parsers into [`Entry`]s, so that a value is judged by the key
 //! that names it even when the raw text does not put the two side by side:
 //! `- name: DB_PASSWORD` / `value: ...` in a Kubernetes container, an ECS
-//! task's `{"name": ..., "value": ...}`, `<add key="SmtpPassword" value="..."/>`
+//! task's `{"name": ..., "value": ...}`, a browser HAR capture's request
+//! headers (`{"name": "X-Api-Key", "value": ...}`), `<add key="SmtpPassword" value="..."/>`
 //! in a .NET `web.config`, `<password>` in Jenkins' `credentials.xml`, a YAML
 //! block scalar under `password: >-`.
 //!
@@ -129,6 +130,7 @@ pub fn format_of(path: &str) -> Option<Format> {
         ("jsonc", Format::Json),
         ("json5", Format::Json),
         ("tfstate", Format::Json),
+        ("har", Format::Json),
         ("template", Format::Json),
         ("yaml", Format::Yaml),
         ("yml", Format::Yaml),
@@ -210,6 +212,7 @@ mod tests {
         assert_eq!(format_of("web.config"), Some(Format::Xml));
         assert_eq!(format_of("x.jar!META-INF/pom.xml"), Some(Format::Xml));
         assert_eq!(format_of("nb.ipynb"), Some(Format::Notebook));
+        assert_eq!(format_of("login-flow.har"), Some(Format::Json));
         assert_eq!(
             format_of("src/main/resources/app.properties"),
             Some(Format::Lines)
