@@ -132,6 +132,61 @@ fn connection_users_are_parts_and_optional_parts_lower_nothing() {
     assert_eq!(unnamed["confidence"], "medium");
 }
 
+/// Which tenant, store, namespace or host a secret opens is a part of its
+/// finding (the inventory's context), and a missing one lowers nothing.
+#[test]
+fn secrets_carry_the_identity_they_belong_to() {
+    let mut fake = FakeSecrets::new(903);
+    let auth0_secret = fake.string(ENTRA, 64);
+    let auth0_client = fake.string(ENTRA, 32);
+    let store_secret = format!("{}=", fake.string(BASE64, 43));
+    let bus_key = format!("{}=", fake.string(BASE64, 43));
+    let netrc_password = fake.string(ENTRA, 18);
+    let tree = Tree::new();
+    tree.write(
+        "auth0.env",
+        format!(
+            "AUTH0_DOMAIN=quill-prod.eu.auth0.com\nAUTH0_CLIENT_ID={auth0_client}\n\
+             AUTH0_CLIENT_SECRET={auth0_secret}\n"
+        ),
+    );
+    tree.write(
+        "appsettings.txt",
+        format!(
+            "AppConfig=Endpoint=https://shop-cfg.{}.io;Id=Lk2p-s0:{};Secret={store_secret}\n\
+             Bus=Endpoint=sb://orders.servicebus.windows.net/;SharedAccessKeyName=send;\
+             SharedAccessKey={bus_key}\n",
+            "azconfig",
+            fake.string(ENTRA, 20)
+        ),
+    );
+    tree.write(
+        "ci/netrc",
+        format!("machine artifacts.corp.example login ci password {netrc_password}\n"),
+    );
+    let run = tree.run(&["scan", ".", "-f", "json", "--show-secrets"]);
+    run.expect_code(EXIT_FINDINGS);
+    let report = run.json();
+
+    let auth0 = finding(&report, "auth0.client-secret", &auth0_secret);
+    assert_eq!(part_names(auth0), ["client_id", "domain"]);
+    assert_eq!(auth0["parts"][1]["value"], "quill-prod.eu.auth0.com");
+    let store = finding(
+        &report,
+        "azure.app-configuration-connection-string",
+        &store_secret,
+    );
+    assert_eq!(part_names(store), ["endpoint", "key_id"]);
+    assert_eq!(store["parts"][0]["value"], "shop-cfg.azconfig.io");
+    let bus = finding(&report, "azure.shared-access-key", &bus_key);
+    assert_eq!(part_names(bus), ["host", "key_name"]);
+    assert_eq!(bus["parts"][1]["value"], "send");
+    assert_eq!(bus["confidence"], "high");
+    let netrc = finding(&report, "netrc.password", &netrc_password);
+    assert_eq!(part_names(netrc), ["machine"]);
+    assert_eq!(netrc["parts"][0]["value"], "artifacts.corp.example");
+}
+
 #[test]
 fn rule_pack_spans_at_least_300_rules_and_150_providers() {
     let run = Tree::new().run(&["rules", "list", "--format", "json"]);

@@ -89,10 +89,28 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if secret.len() >= LONG_SECRET {
         return LONG_MARKERS.is_match(secret);
     }
+    let secret = identifiable_key_random_part(secret).unwrap_or(secret);
     SHORT_MARKERS.is_match(secret)
         || has_run(secret, 6)
         || has_template_slot(secret)
         || has_interleaved_count(secret)
+}
+
+/// Length of Microsoft's identifiable keys (Azure DevOps PATs, Azure AI
+/// services keys since 2024).
+const IDENTIFIABLE_KEY_LEN: usize = 84;
+
+/// Length of the random part an identifiable key starts with.
+const IDENTIFIABLE_KEY_RANDOM: usize = 52;
+
+/// The random part of a Microsoft identifiable key: 52 random characters,
+/// then the fixed `JQQJ` signature and fields the service fills in (version,
+/// date, platform data padded with `A`s, a four-character service signature,
+/// a checksum). The padding is a run of `A`s by design; only the random part
+/// can be filler.
+fn identifiable_key_random_part(secret: &[u8]) -> Option<&[u8]> {
+    (secret.len() == IDENTIFIABLE_KEY_LEN && secret[IDENTIFIABLE_KEY_RANDOM..].starts_with(b"JQQJ"))
+        .then(|| &secret[..IDENTIFIABLE_KEY_RANDOM])
 }
 
 /// True when `secret` holds eight or more characters that count letters and
@@ -856,6 +874,28 @@ mod tests {
             "q".repeat(0)
         ) + &"Zk2mQ9vLx7".repeat(12);
         assert!(!is_placeholder(key.as_bytes()));
+    }
+
+    #[test]
+    fn identifiable_keys_are_judged_by_their_random_part() {
+        let random = "m7OhOJBigk01Eb1NLGds7b4WhvCOlt1hnBWrhmzVMQoajVdQLkzX";
+        // The padding of the platform field is a run of `A`s by design.
+        let key = [random, "JQQJ99BCAC", "AAAAAAAAAAAAAS", "AZDO", "Wxyc"].concat();
+        assert_eq!(key.len(), 84);
+        assert!(!is_placeholder(key.as_bytes()));
+        // Filler in the random part is still filler.
+        let filler = [
+            "x".repeat(52).as_str(),
+            "JQQJ99BCAC",
+            "AAAAAAAAAAAAAS",
+            "AZDO",
+            "Wxyc",
+        ]
+        .concat();
+        assert!(is_placeholder(filler.as_bytes()));
+        // Another 84-character value with a run is not an identifiable key.
+        let other = [random, "QQQQ99BCAC", "AAAAAAAAAAAAS", "AZDO", "Wxyc"].concat();
+        assert!(is_placeholder(other.as_bytes()));
     }
 
     #[test]
