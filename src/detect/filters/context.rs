@@ -31,12 +31,19 @@ pub fn repeats_the_user_name(
     })
 }
 
-/// True when the value is one of its own key's words, four letters or more
-/// (`user.password_confirmation = 'confirmation'`, `session_secret: "session"`):
-/// a test's stand-in named after the setting. `key_start` is where the key starts.
+/// True when the value is made of its own key's words, four letters or more
+/// (`user.password_confirmation = 'confirmation'`, `session_secret: "session"`,
+/// `ldapAttributeUnicodePwd = "unicodePwd"`, `ClientAuthMethodPrivateKeyJWT =
+/// "private_key_jwt"`): a stand-in or a name spelling the end of its key.
+/// `key_start` is where the key starts.
 pub fn repeats_a_key_word(bytes: &[u8], key_start: usize, secret: &std::ops::Range<usize>) -> bool {
     let value = &bytes[secret.clone()];
-    if value.len() < 4 || !value.iter().all(u8::is_ascii_alphabetic) {
+    if value.len() < 4
+        || !value.first().is_some_and(u8::is_ascii_alphabetic)
+        || !value
+            .iter()
+            .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-'))
+    {
         return false;
     }
     let key_start = key_start.min(secret.start);
@@ -46,7 +53,9 @@ pub fn repeats_a_key_word(bytes: &[u8], key_start: usize, secret: &std::ops::Ran
             .iter()
             .take_while(|b| is_word_byte(b))
             .count();
-    identifier_words(&bytes[name_start..name_end]).any(|word| word.eq_ignore_ascii_case(value))
+    let name = &bytes[name_start..name_end];
+    identifier_words(value)
+        .all(|part| identifier_words(name).any(|word| word.eq_ignore_ascii_case(part)))
 }
 
 /// A namespaced command name, not a credential: a string or a word of prose
@@ -895,6 +904,20 @@ mod tests {
         };
         let line = ["user.password", "_confirmation = 'confirmation'"].concat();
         assert!(repeats(&line, "password", "confirmation"));
+        // The end of the key, in another case or separator style.
+        let line = ["ldapAttributeUnicode", "Pwd = \"unicodePwd\""].concat();
+        assert!(repeats(&line, "Pwd", "unicodePwd"));
+        let line = ["ClientAuthMethodPrivate", "KeyJWT = \"private_key_jwt\""].concat();
+        assert!(repeats(&line, "KeyJWT", "private_key_jwt"));
+        let line = [
+            "eventLogCategoryOneTime",
+            "Password = \"One-Time Password\"",
+        ]
+        .concat();
+        assert!(repeats(&line, "Password", "One-Time"));
+        // A word the key does not hold is not a repeat.
+        let line = ["ldap", "Password = \"unicodePwd\""].concat();
+        assert!(!repeats(&line, "Password", "unicodePwd"));
         let random = ["kq7", "vzwr"].concat();
         let line = format!("user.password_confirmation = '{random}'");
         assert!(!repeats(&line, "password", &random));

@@ -163,6 +163,10 @@ const PROPERTY_WORDS: &[&str] = &[
     "input",
     "mode",
     "method",
+    // A link or a plug-in for the secret (`'lost_password_link' => 'disabled'`,
+    // Dex's `passwordConnector: local`).
+    "link",
+    "connector",
     // A request's or a response's text (`tokenRequestBody`, `tokenResponseJson`).
     "body",
     "json",
@@ -240,7 +244,8 @@ const KEY_QUALIFIERS: &[&str] = &[
 ///   `encrypted`, `hashed`, `enc`, `crypted` (`encrypted_key`, `hashedPassword`),
 ///   or an encoded password (Spring's `encodedPassword`, a password encoder's
 ///   hash; an encoded key, `ENCODED_SECRET_KEY`, is the key in base64);
-/// - a message or a wrong value on purpose: any word of [`MESSAGE_QUALIFIERS`];
+/// - a message or a wrong value on purpose: any word of [`MESSAGE_QUALIFIERS`],
+///   or a first word `err`/`msg` (Go's `errFmtResetPasswordJWTSecret = "…"`);
 /// - bookkeeping: last word `token` after a word of [`TOKEN_QUALIFIERS`]
 ///   (`NextToken`, `nextForwardToken`) or `key` after one of
 ///   [`KEY_QUALIFIERS`] (`result_key`);
@@ -252,6 +257,7 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
     for word in identifier_words(identifier) {
         if is_one_of(word, &["encrypted", "hashed", "enc", "crypted"])
             || is_one_of(word, MESSAGE_QUALIFIERS)
+            || (words == 0 && is_one_of(word, &["err", "errs", "msg"]))
             // A switch or a mode without the secret (`"passwordless": "allowed"`).
             || is_one_of(word, &["passwordless", "tokenless", "keyless", "secretless"])
         {
@@ -481,6 +487,9 @@ mod tests {
                 b"passwordless\": ",
                 b"_passwordSendGuid = ",
                 b"MasterPasswordSalt = ",
+                b"lost_password_link' => ",
+                b"passwordConnector: ",
+                b"errFmtResetPasswordJWTSecret = ",
             ],
         );
         // Key rotation's previous or next key is a credential; so is a header value.

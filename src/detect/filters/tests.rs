@@ -310,6 +310,11 @@ fn encoded_placeholders_are_placeholders() {
     assert!(is_non_literal(scope.as_bytes(), b"\n", false));
     let cut = ["access_key%2F2016", "1107%2Fus-east-1"].concat();
     assert!(is_non_literal(cut.as_bytes(), b"'\n", false));
+    // A web address without user info or query names a page, not a secret.
+    let page = b"https://datatracker.ietf.org/doc/html/rfc6749#section-2.3.1";
+    assert!(is_non_literal(page, b"\n", false));
+    let with_query = ["https://hooks.example.net/in?t=", "Zq7vL2xT9kWm"].concat();
+    assert!(!is_non_literal(with_query.as_bytes(), b"\n", false));
 }
 
 #[test]

@@ -182,6 +182,13 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if !quoted && lowercase_name && value.iter().any(|&b| matches!(b, b'_' | b'/')) {
         return true;
     }
+    // A plain web address (`Client Password: https://datatracker.ietf.org/…`):
+    // no user info and no query string, so nothing secret in it.
+    if (starts_with_ignore_case(value, b"https://") || starts_with_ignore_case(value, b"http://"))
+        && !value.iter().any(|b| matches!(b, b'@' | b'?'))
+    {
+        return true;
+    }
     // An absolute lowercase URL path, quoted too (`"/en/enterprise-server@3.0/auth"`):
     // random secrets that start with `/` have capitals.
     let url_path = value.first() == Some(&b'/')
