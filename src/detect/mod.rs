@@ -425,7 +425,10 @@ fn accept(
         || ((scored || machine_made)
             && !score::is_password_rule(&rule.spec.id)
             && filters::is_word_identifier(value))
-        || (machine_made && (filters::is_word_phrase(value) || filters::is_lone_word(value)))
+        || (machine_made
+            && (filters::is_word_phrase(value)
+                || filters::is_lone_word(value)
+                || filters::encodes_small_plain_json(value)))
         // Last: it lowercases the rest of the line, the other checks only look.
         || (rule.spec.generic && filters::is_translated_label(rest_of_line(bytes, &secret)))
     {

@@ -16,7 +16,8 @@ pub use context::{
 };
 pub use names::{is_lone_word, is_word_identifier, is_word_phrase, names_a_secret};
 pub use placeholders::{
-    decodes_to, decodes_to_placeholder, has_stopword, is_placeholder, is_translated_label,
+    decodes_to, decodes_to_placeholder, encodes_small_plain_json, has_stopword, is_placeholder,
+    is_translated_label,
 };
 pub use values::{
     is_delimited_literal, is_identifier_shaped, is_non_literal, is_quoted_pair_password,

@@ -239,8 +239,9 @@ const KEY_QUALIFIERS: &[&str] = &[
 ];
 
 /// A name that its words show is not a secret's, read in one pass:
-/// - a value derived from a secret: last word `hash`, `checksum`, `digest` or
-///   `fingerprint` (`password_hash`, `token-checksum`), or any word
+/// - a value derived from a secret: last word `hash`, `checksum`, `digest`,
+///   `fingerprint` or `signature` (`password_hash`, `token-checksum`, a token
+///   store's `tokenSignature` key), or any word
 ///   `encrypted`, `hashed`, `enc`, `crypted` (`encrypted_key`, `hashedPassword`),
 ///   or an encoded password (Spring's `encodedPassword`, a password encoder's
 ///   hash; an encoded key, `ENCODED_SECRET_KEY`, is the key in base64);
@@ -269,8 +270,17 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
         words += 1;
         last = word;
     }
-    is_one_of(last, &["hash", "checksum", "digest", "fingerprint", "salt"])
-        || (encoded && is_one_of(last, &["password", "passwd", "pwd"]))
+    is_one_of(
+        last,
+        &[
+            "hash",
+            "checksum",
+            "digest",
+            "fingerprint",
+            "salt",
+            "signature",
+        ],
+    ) || (encoded && is_one_of(last, &["password", "passwd", "pwd"]))
         || (token_qualified && is_one_of(last, &["token", "tokens"]))
         || (key_qualified && is_one_of(last, &["key", "keys"]))
         || (words >= 2 && is_one_of(last, PROPERTY_WORDS))
@@ -488,6 +498,7 @@ mod tests {
                 b"_passwordSendGuid = ",
                 b"MasterPasswordSalt = ",
                 b"lost_password_link' => ",
+                b"tokenSignature = ",
                 b"passwordConnector: ",
                 b"errFmtResetPasswordJWTSecret = ",
             ],

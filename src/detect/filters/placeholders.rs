@@ -748,20 +748,7 @@ pub(super) fn encodes_short_word(value: &[u8]) -> bool {
 /// secret's bytes are random, and a base64-wrapped real token decodes to a
 /// value that passes the same checks as the token itself.
 pub fn decodes_to_placeholder(value: &[u8]) -> bool {
-    use base64::Engine as _;
-    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-    // Only base64 of text can decode to one (checked on the characters, so
-    // most candidates are never decoded).
-    if value.len() < 8
-        || value.len() > 512
-        || !crate::decode::base64_looks_like_text(trim_end(value, b"="))
-    {
-        return false;
-    }
-    let decoded = [STANDARD, URL_SAFE, STANDARD_NO_PAD, URL_SAFE_NO_PAD]
-        .iter()
-        .find_map(|engine| engine.decode(value).ok());
-    let Some(text) = decoded else {
+    let Some(text) = decoded_text(value) else {
         return false;
     };
     let text = text.strip_suffix(b"\n").unwrap_or(&text);
@@ -792,6 +779,63 @@ pub fn decodes_to_placeholder(value: &[u8]) -> bool {
             // also as the password of a pair (`clientId:clientSecret=`).
             || is_word_identifier(text)
             || is_word_identifier(trim_end(password, b"=%3D")))
+}
+
+/// `value` decoded from base64 (any alphabet, padded or not) when it may be
+/// base64 of text: the characters are checked first, so most candidates are
+/// never decoded.
+fn decoded_text(value: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    if value.len() < 8
+        || value.len() > 512
+        || !crate::decode::base64_looks_like_text(trim_end(value, b"="))
+    {
+        return None;
+    }
+    [STANDARD, URL_SAFE, STANDARD_NO_PAD, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(value).ok())
+}
+
+/// True when `value` is base64 of a small JSON object of short plain members
+/// (`{"offset":"200","v":2}`, a JWT header `{"alg":"RS256","typ":"JWT"}`):
+/// a pagination cursor or a token's metadata, not a token. For token and key
+/// rules only: a value set as a secret is the secret whatever it encodes.
+pub fn encodes_small_plain_json(value: &[u8]) -> bool {
+    decoded_text(value).is_some_and(|text| is_small_plain_json(text.trim_ascii_end()))
+}
+
+/// Most members of a [`is_small_plain_json`] object.
+const SMALL_JSON_MEMBERS: usize = 6;
+
+/// Longest string member of a [`is_small_plain_json`] object.
+const SMALL_JSON_STRING: usize = 20;
+
+/// A small JSON object of short plain members (`{"offset":"200","v":2}`, a
+/// JWT header `{"alg":"RS256","typ":"JWT"}`): a pagination cursor or
+/// metadata, encoded. Not an object holding a long string (a Cloudflare
+/// tunnel token's secret), a nested value, or a member named for a secret
+/// or a signature.
+fn is_small_plain_json(text: &[u8]) -> bool {
+    use serde_json::Value;
+    if text.first() != Some(&b'{') {
+        return false;
+    }
+    let Ok(Value::Object(members)) = serde_json::from_slice::<Value>(text) else {
+        return false;
+    };
+    !members.is_empty()
+        && members.len() <= SMALL_JSON_MEMBERS
+        && members.iter().all(|(name, value)| {
+            !crate::source::config::is_secret_key(name)
+                && !contains_ignore_case(name.as_bytes(), b"sig")
+                && match value {
+                    Value::String(text) => text.len() < SMALL_JSON_STRING,
+                    Value::Number(_) | Value::Bool(_) | Value::Null => true,
+                    Value::Array(_) | Value::Object(_) => false,
+                }
+        })
 }
 
 /// The `"password"` member's string value of a JSON object's text.

@@ -221,6 +221,21 @@ fn encoded_placeholders_are_placeholders() {
         encode(b"this_is_the_secret").as_bytes()
     ));
     assert!(decodes_to_placeholder(encode(b"admin_password").as_bytes()));
+    // A pagination cursor and a JWT header: small JSON objects of short members.
+    let url = |text: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+    assert!(encodes_small_plain_json(
+        url(br#"{"offset":"200","v":2}"#).as_bytes()
+    ));
+    assert!(encodes_small_plain_json(
+        url(br#"{"alg":"RS256","typ":"JWT"}"#).as_bytes()
+    ));
+    // A tunnel token's secret, a member named for a secret: credentials.
+    let secret = ["Zq7vL2xT9kWm", "R4nB8cY6hJ3pD5fG"].concat();
+    let tunnel = format!(r#"{{"a":"acct","t":"tun","s":"{secret}"}}"#);
+    assert!(!encodes_small_plain_json(url(tunnel.as_bytes()).as_bytes()));
+    assert!(!encodes_small_plain_json(
+        url(br#"{"user":"ci","password":"Kq7vzw"}"#).as_bytes()
+    ));
     assert!(!decodes_to_placeholder(
         encode(b"amber_river_tide").as_bytes()
     ));
@@ -310,6 +325,11 @@ fn encoded_placeholders_are_placeholders() {
     assert!(is_non_literal(scope.as_bytes(), b"\n", false));
     let cut = ["access_key%2F2016", "1107%2Fus-east-1"].concat();
     assert!(is_non_literal(cut.as_bytes(), b"'\n", false));
+    assert!(is_non_literal(
+        b"urn:globus:auth:scope:transfer.api.globus.org:all",
+        b"'",
+        true
+    ));
     // A web address without user info or query names a page, not a secret.
     let page = b"https://datatracker.ietf.org/doc/html/rfc6749#section-2.3.1";
     assert!(is_non_literal(page, b"\n", false));

@@ -103,7 +103,8 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     // A reference to where the secret is kept (`--passphrase file://pass.txt`,
     // OpenSSL's `-pass env:VAR`), not the secret.
     // (Cargo's `dep:name` features name a dependency.)
-    if [&b"file:"[..], b"fileb:", b"env:", b"dep:"]
+    // A URN names a resource or a scope (`urn:globus:auth:scope:…`).
+    if [&b"file:"[..], b"fileb:", b"env:", b"dep:", b"urn:"]
         .iter()
         .any(|prefix| value.starts_with(prefix))
     {
