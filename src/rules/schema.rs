@@ -64,7 +64,7 @@ pub struct RuleSpec {
     #[serde(default)]
     pub validate: Vec<String>,
     /// What the secret must decode to before it is reported (a hard check,
-    /// unlike `validate`, which only grades): `basic-auth`.
+    /// unlike `validate`, which only grades): `basic-auth`, `random-bytes`.
     #[serde(default)]
     pub decodes_to: Option<DecodesTo>,
     /// Documentation of the provider's token format.
@@ -181,6 +181,11 @@ pub enum DecodesTo {
     /// Base64 of a printable `user:password` pair (HTTP Basic authentication).
     #[serde(rename = "basic-auth")]
     BasicAuth,
+    /// Base64 of random bytes, not of text: key material (an Azure storage
+    /// account key is 64 random bytes; base64 of 64 letters is a passphrase
+    /// someone encoded, under a name that only looks like Azure's).
+    #[serde(rename = "random-bytes")]
+    RandomBytes,
 }
 
 /// Generic rules of provider `generic` are scored unless they say otherwise.

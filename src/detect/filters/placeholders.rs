@@ -204,6 +204,20 @@ pub fn decodes_to(shape: DecodesTo, value: &[u8]) -> bool {
                 None => false,
             }
         }
+        DecodesTo::RandomBytes => {
+            use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+            // Lenient: a hand-edited or obfuscated key keeps its shape, not
+            // always canonical trailing bits.
+            const LENIENT: GeneralPurpose = GeneralPurpose::new(
+                &base64::alphabet::STANDARD,
+                GeneralPurposeConfig::new()
+                    .with_decode_allow_trailing_bits(true)
+                    .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+            );
+            LENIENT
+                .decode(value)
+                .is_ok_and(|bytes| bytes.iter().any(|b| !(b.is_ascii_graphic() || *b == b' ')))
+        }
     }
 }
 
@@ -938,7 +952,7 @@ mod tests {
         .concat();
         assert!(is_placeholder(filler.as_bytes()));
         // Another 84-character value with a run is not an identifiable key.
-        let other = [random, "QQQQ99BCAC", "AAAAAAAAAAAAS", "AZDO", "Wxyc"].concat();
+        let other = [random, "QQQQ99BCAC", "AAAAAAAAAAAAAS", "AZDO", "Wxyc"].concat();
         assert!(is_placeholder(other.as_bytes()));
     }
 
@@ -959,6 +973,19 @@ mod tests {
                 "{textbook}"
             );
         }
+    }
+
+    #[test]
+    fn key_material_must_decode_to_random_bytes() {
+        use base64::Engine as _;
+        let random: Vec<u8> = (0..64u32).map(|i| (i * 97 + 13) as u8).collect();
+        let key = base64::engine::general_purpose::STANDARD.encode(&random);
+        assert!(decodes_to(DecodesTo::RandomBytes, key.as_bytes()));
+        // 64 letters and digits, encoded: a passphrase, not key material.
+        let text = "rH8Tq7VMQBvzVgj8vVGSxhop2PPwddrJ7B6oSkGcmoganMf4wqANp9AJwaMHt8RA";
+        let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+        assert!(!decodes_to(DecodesTo::RandomBytes, encoded.as_bytes()));
+        assert!(!decodes_to(DecodesTo::RandomBytes, b"not base64 at all!"));
     }
 
     #[test]
