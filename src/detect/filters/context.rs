@@ -68,14 +68,16 @@ pub fn is_namespaced_command(bytes: &[u8], secret: &std::ops::Range<usize>) -> b
     let Some(colon) = secret.start.checked_sub(1) else {
         return false;
     };
-    if bytes[colon] != b':'
-        || value.len() < 3
-        || !value
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || *b == b'-' || *b == b':')
-    {
+    // Lowercase words; a namespaced identifier's may hold digits and dots too.
+    let loose = value
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b':' | b'.'));
+    if bytes[colon] != b':' || value.len() < 3 || !loose {
         return false;
     }
+    let strict = value
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || *b == b'-' || *b == b':');
     let name_start = run_start(bytes, colon, is_word_byte);
     let Some(quote) = name_start.checked_sub(1).map(|at| bytes[at]) else {
         return false;
@@ -95,9 +97,20 @@ pub fn is_namespaced_command(bytes: &[u8], secret: &std::ops::Range<usize>) -> b
     .checked_sub(1)
     .map(|at| bytes[at]);
     let segment = quote == b':' && opening.is_some_and(|q| is_quote(&q) && after == Some(q));
+    // Or the tail of a hyphenated namespace filling a string
+    // (`"better-auth:focus-manager"`, `"urn:better-auth:par:post-login"`).
+    let hyphenated = quote == b'-'
+        && run_start(bytes, name_start - 1, |b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b':')
+        })
+        .checked_sub(1)
+        .map(|at| bytes[at])
+        .is_some_and(|q| is_quote(&q) && after == Some(q));
     let plain = !value.contains(&b':');
     names_credential
-        && ((plain && opens && (after == Some(quote) || after == Some(b' '))) || segment)
+        && ((strict && plain && opens && (after == Some(quote) || after == Some(b' ')))
+            || (strict && segment)
+            || hyphenated)
 }
 
 /// A description of the fields of `/etc/passwd` or `/etc/group` around a
@@ -832,6 +845,13 @@ mod tests {
         assert!(!check(&format!("b64encode(b'{pair}')\n"), &pair[7..]));
         let value = ["Vr7kq2", "Lmz"].concat();
         assert!(!check(&format!("\"auth:{value}\"\n"), &value));
+        // The tail of a hyphenated namespace: a library's symbol or URN.
+        let name = ["better-au", "th:focus-manager"].concat();
+        assert!(check(&format!("Symbol.for(\"{name}\")\n"), "focus-manager"));
+        let name = ["urn:better-au", "th:par:post-login"].concat();
+        assert!(check(&format!("const u = \"{name}\";\n"), "par:post-login"));
+        let token = ["k9lq2v", "7tnb4m"].concat();
+        assert!(!check(&format!("x-au{}:{token}\n", "th"), &token));
     }
 
     #[test]

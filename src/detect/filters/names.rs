@@ -240,8 +240,8 @@ const KEY_QUALIFIERS: &[&str] = &[
 
 /// A name that its words show is not a secret's, read in one pass:
 /// - a value derived from a secret: last word `hash`, `checksum`, `digest`,
-///   `fingerprint` or `signature` (`password_hash`, `token-checksum`, a token
-///   store's `tokenSignature` key), or any word
+///   `fingerprint`, `signature` or `proof` (`password_hash`, `token-checksum`, a
+///   token store's `tokenSignature` key, Facebook's `appsecret_proof`), or any word
 ///   `encrypted`, `hashed`, `enc`, `crypted` (`encrypted_key`, `hashedPassword`),
 ///   or an encoded password (Spring's `encodedPassword`, a password encoder's
 ///   hash; an encoded key, `ENCODED_SECRET_KEY`, is the key in base64);
@@ -279,6 +279,7 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
             "fingerprint",
             "salt",
             "signature",
+            "proof",
         ],
     ) || (encoded && is_one_of(last, &["password", "passwd", "pwd"]))
         || (token_qualified && is_one_of(last, &["token", "tokens"]))
@@ -499,6 +500,7 @@ mod tests {
                 b"MasterPasswordSalt = ",
                 b"lost_password_link' => ",
                 b"tokenSignature = ",
+                b"appsecret_proof=",
                 b"passwordConnector: ",
                 b"errFmtResetPasswordJWTSecret = ",
             ],

@@ -248,7 +248,6 @@ const PASSWORD_TRANSLATIONS: &[&str] = &[
     // French "mot de passe" (its last word), Indonesian "kata sandi".
     "passe",
     "sandi",
-    "şifre",
     "парола",
     "лозинка",
     "κωδικός",
@@ -302,6 +301,8 @@ const INFLECTED_TRANSLATIONS: &[&str] = &[
     "lozinka",
     "slaptažodis",
     "geslo",
+    // Turkish: `şifresi`, `şifreniz`.
+    "şifre",
 ];
 
 fn is_inflection_of(word: &str, translation: &str) -> bool {

@@ -88,6 +88,9 @@ fn non_literals() {
     assert!(!is_non_literal(b"xyz9k7", b"'", true));
     assert!(is_translated_label("Senha".as_bytes()));
     assert!(is_translated_label("Slaptažodis".as_bytes()));
+    assert!(is_translated_label(
+        "Kullanıcının şifresi zaten ayarlanmış".as_bytes()
+    ));
     assert!(is_translated_label("Zapomniałem hasła".as_bytes()));
     assert!(is_translated_label("Elfelejtette a jelszavát?".as_bytes()));
     assert!(is_translated_label(
@@ -326,6 +329,9 @@ fn encoded_placeholders_are_placeholders() {
     assert!(is_non_literal(cut.as_bytes(), b"'\n", false));
     let urn = ["urn:globus:au", "th:scope:transfer.api.globus.org:all"].concat();
     assert!(is_non_literal(urn.as_bytes(), b"'", true));
+    assert!(is_non_literal(b"#/definitions/loginMethod", b"\"", true));
+    assert!(is_non_literal(b"POST", b"\"", true));
+    assert!(!is_non_literal(b"PostTz7q", b"\"", true));
     // A web address without user info or query names a page, not a secret.
     let page = b"https://datatracker.ietf.org/doc/html/rfc6749#section-2.3.1";
     assert!(is_non_literal(page, b"\n", false));

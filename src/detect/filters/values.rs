@@ -183,6 +183,16 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if !quoted && lowercase_name && value.iter().any(|&b| matches!(b, b'_' | b'/')) {
         return true;
     }
+    // A JSON pointer into a schema (`password: "#/definitions/loginMethod"`),
+    // an HTTP method (`{ "/change-password": "POST" }`).
+    if value.starts_with(b"#/")
+        || (is_one_of(
+            value,
+            &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+        ) && value.iter().all(u8::is_ascii_uppercase))
+    {
+        return true;
+    }
     // A plain web address (`Client Password: https://datatracker.ietf.org/…`):
     // no user info and no query string, so nothing secret in it.
     if (starts_with_ignore_case(value, b"https://") || starts_with_ignore_case(value, b"http://"))
