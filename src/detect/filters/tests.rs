@@ -331,6 +331,8 @@ fn encoded_placeholders_are_placeholders() {
     assert!(is_non_literal(urn.as_bytes(), b"'", true));
     assert!(is_non_literal(b"#/definitions/loginMethod", b"\"", true));
     assert!(is_non_literal(b"POST", b"\"", true));
+    assert!(is_non_literal(b"Str0ng-Kq7v-", b"${", true));
+    assert!(is_non_literal(b"Str0ng-Kq7v-$", b"{D", true));
     assert!(!is_non_literal(b"PostTz7q", b"\"", true));
     // A web address without user info or query names a page, not a secret.
     let page = b"https://datatracker.ietf.org/doc/html/rfc6749#section-2.3.1";

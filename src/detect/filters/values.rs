@@ -68,6 +68,11 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
         || after.starts_with(b"?.")
         || after.starts_with(b"!.")
         || (value.ends_with(b"-") && after.first() == Some(&b'>'))
+        // The literal part of an interpolated string (`` `Str0ng-${Date.now()}` ``,
+        // Ruby's `"pw-#{n}"`): built at run time.
+        || after == b"${"
+        || after == b"#{"
+        || ((value.ends_with(b"$") || value.ends_with(b"#")) && after.first() == Some(&b'{'))
     {
         return true;
     }
