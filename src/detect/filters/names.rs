@@ -1,7 +1,7 @@
 //! The names of keys: which name a public value, a property or a member
 //! of a type rather than a secret, and values that are names made of words.
 
-use super::{contains_ignore_case, is_one_of, is_word_byte, trim_end};
+use super::{contains_ignore_case, is_one_of, is_word_byte, starts_with_ignore_case, trim_end};
 
 /// Nouns that name a credential: a phrase holding one describes the secret.
 pub(super) const SECRET_NOUNS: &[&str] = &[
@@ -164,9 +164,12 @@ const PROPERTY_WORDS: &[&str] = &[
     "mode",
     "method",
     // A link or a plug-in for the secret (`'lost_password_link' => 'disabled'`,
-    // Dex's `passwordConnector: local`).
+    // Dex's `passwordConnector: local`), its icon, its scheme's version
+    // (`data-password-icon="hide"`, `'passwordVersion' => 'sha512'`).
     "link",
     "connector",
+    "icon",
+    "version",
     // A request's or a response's text (`tokenRequestBody`, `tokenResponseJson`).
     "body",
     "json",
@@ -256,7 +259,12 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
     let mut encoded = false;
     let mut last: &[u8] = &[];
     for word in identifier_words(identifier) {
-        if is_one_of(word, &["encrypted", "hashed", "enc", "crypted"])
+        // Also run together with the noun (`encryptedkey`, `hashedpassword`).
+        let derived = ["encrypted", "hashed"].iter().any(|prefix| {
+            word.len() > prefix.len() && starts_with_ignore_case(word, prefix.as_bytes())
+        });
+        if derived
+            || is_one_of(word, &["encrypted", "hashed", "enc", "crypted"])
             || is_one_of(word, MESSAGE_QUALIFIERS)
             || (words == 0 && is_one_of(word, &["err", "errs", "msg"]))
             // A switch or a mode without the secret (`"passwordless": "allowed"`).
@@ -501,6 +509,9 @@ mod tests {
                 b"lost_password_link' => ",
                 b"tokenSignature = ",
                 b"appsecret_proof=",
+                b"encryptedkey: ",
+                b"passwordVersion' => ",
+                b"data-password-icon=",
                 b"passwordConnector: ",
                 b"errFmtResetPasswordJWTSecret = ",
             ],
