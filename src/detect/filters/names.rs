@@ -170,6 +170,8 @@ const PROPERTY_WORDS: &[&str] = &[
     "connector",
     "icon",
     "version",
+    // The form that asks for it (Angular's `#resetPwdForm="ngForm"`).
+    "form",
     // A request's or a response's text (`tokenRequestBody`, `tokenResponseJson`).
     "body",
     "json",
@@ -224,6 +226,8 @@ const KEY_QUALIFIERS: &[&str] = &[
     "primary",
     "foreign",
     "cache",
+    // A data loader's or a request's context key (`context_key = "product_by_id"`).
+    "context",
     "lookup",
     "dict",
     "index",
@@ -512,6 +516,8 @@ mod tests {
                 b"encryptedkey: ",
                 b"passwordVersion' => ",
                 b"data-password-icon=",
+                b"resetPwdForm=",
+                b"context_key = ",
                 b"passwordConnector: ",
                 b"errFmtResetPasswordJWTSecret = ",
             ],
