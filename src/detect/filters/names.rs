@@ -65,8 +65,9 @@ pub(super) fn names_public_value(key: &[u8]) -> bool {
 
 /// A member of a type named for a credential, the member itself not one:
 /// `TokenKind.STRING`, Pygments' `Token.Toolbar.Search` (an enum or a style
-/// name; its value is a name too). Not `Secrets.DB_PASSWORD` (the member
-/// names one) nor `token.value` (an instance, lowercase).
+/// name; its value is a name too), or a claim of a token instance
+/// (`token.payload.email`, `token.claims.sub`). Not `Secrets.DB_PASSWORD`
+/// (the member names one) nor `token.value` (an instance's value).
 fn names_a_member_of_a_type(identifier: &[u8]) -> bool {
     let names_credential = |part: &[u8]| identifier_words(part).any(|w| is_one_of(w, SECRET_NOUNS));
     let (Some(first_dot), Some(last_dot)) = (
@@ -76,11 +77,18 @@ fn names_a_member_of_a_type(identifier: &[u8]) -> bool {
         return false;
     };
     let (first, last) = (&identifier[..first_dot], &identifier[last_dot + 1..]);
-    first.first().is_some_and(u8::is_ascii_uppercase)
-        && names_credential(first)
+    let type_member = first.first().is_some_and(u8::is_ascii_uppercase)
         && !names_credential(last)
-        && !is_one_of(last, &["value", "text", "data", "content", "raw", "plain"])
+        && !is_one_of(last, &["value", "text", "data", "content", "raw", "plain"]);
+    names_credential(first) && (type_member || is_one_of(last, TOKEN_CLAIMS))
 }
+
+/// A token's claims and descriptive fields: who it names, who issued it, for
+/// whom, until when (`token.payload.email`).
+const TOKEN_CLAIMS: &[&str] = &[
+    "email", "sub", "subject", "iss", "issuer", "aud", "audience", "exp", "iat", "nbf", "jti",
+    "name", "username", "scope", "scopes",
+];
 
 /// Last words that make a name one of a property of a credential rather than
 /// the credential: when it was last used, how long it is, where it is kept,
@@ -270,7 +278,9 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
         if derived
             || is_one_of(word, &["encrypted", "hashed", "enc", "crypted"])
             || is_one_of(word, MESSAGE_QUALIFIERS)
-            || (words == 0 && is_one_of(word, &["err", "errs", "msg"]))
+            // A switch or a filter: which credentials to include in a reply
+            // (`?include_credential=oidc`).
+            || (words == 0 && is_one_of(word, &["err", "errs", "msg", "include", "includes"]))
             // A switch or a mode without the secret (`"passwordless": "allowed"`).
             || is_one_of(word, &["passwordless", "tokenless", "keyless", "secretless"])
         {
@@ -518,6 +528,8 @@ mod tests {
                 b"data-password-icon=",
                 b"resetPwdForm=",
                 b"context_key = ",
+                b"token.payload.email = ",
+                b"include_credential=",
                 b"passwordConnector: ",
                 b"errFmtResetPasswordJWTSecret = ",
             ],

@@ -331,6 +331,8 @@ fn encoded_placeholders_are_placeholders() {
     assert!(is_non_literal(urn.as_bytes(), b"'", true));
     assert!(is_non_literal(b"#/definitions/loginMethod", b"\"", true));
     assert!(is_non_literal(b"POST", b"\"", true));
+    assert!(is_non_literal(b"10/hour", b"\"", true));
+    assert!(!is_non_literal(b"10/Kq7vz", b"\"", true));
     assert!(is_non_literal(b"Str0ng-Kq7v-", b"${", true));
     assert!(is_non_literal(b"Str0ng-Kq7v-$", b"{D", true));
     assert!(!is_non_literal(b"PostTz7q", b"\"", true));

@@ -188,6 +188,19 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if !quoted && lowercase_name && value.iter().any(|&b| matches!(b, b'_' | b'/')) {
         return true;
     }
+    // A rate (`THROTTLE_PASS_RESET_PATTERN`'s default `"10/hour"`).
+    if let Some(slash) = memchr::memchr(b'/', value)
+        && slash > 0
+        && value[..slash].iter().all(u8::is_ascii_digit)
+        && is_one_of(
+            &value[slash + 1..],
+            &[
+                "s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day",
+            ],
+        )
+    {
+        return true;
+    }
     // A JSON pointer into a schema (`password: "#/definitions/loginMethod"`),
     // an HTTP method (`{ "/change-password": "POST" }`).
     if value.starts_with(b"#/")
