@@ -244,7 +244,7 @@ pub fn is_processing_pass(bytes: &[u8], key_start: usize) -> bool {
 }
 
 /// Words that count passes of an algorithm.
-const ORDINALS: &[&str] = &[
+pub(super) const ORDINALS: &[&str] = &[
     "first", "second", "third", "fourth", "final", "last", "next", "each", "one", "two", "single",
     "multi", "another", "initial", "extra",
 ];
@@ -1129,7 +1129,7 @@ mod tests {
         assert!(check(&format!("type {name} = {kind}"), &kind));
         assert!(check("export type PasswordHash = string;", "string"));
         assert!(check("const SQLITE_OnePass = 134217728", "134217728"));
-        assert!(!check("const onePass = \"134217728\"", "134217728"));
+        assert!(!check("const dbPass = \"134217728\"", "134217728"));
         assert!(!check(&format!("const DB_PASSWORD = {classic}"), &classic));
         assert!(!check("pass: 134217728", "134217728"));
         // A Python class body's field annotations; the same line in YAML is a value.

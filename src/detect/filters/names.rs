@@ -268,7 +268,7 @@ const KEY_QUALIFIERS: &[&str] = &[
 /// - a property: two or more words, the last one of [`PROPERTY_WORDS`].
 fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
     let (mut words, mut token_qualified, mut key_qualified) = (0, false, false);
-    let mut encoded = false;
+    let (mut encoded, mut counted) = (false, false);
     let mut last: &[u8] = &[];
     for word in identifier_words(identifier) {
         // Also run together with the noun (`encryptedkey`, `hashedpassword`).
@@ -287,6 +287,7 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
             return true;
         }
         encoded |= is_one_of(word, &["encoded"]);
+        counted = is_one_of(last, super::context::ORDINALS);
         token_qualified |= is_one_of(last, TOKEN_QUALIFIERS);
         key_qualified |= is_one_of(last, KEY_QUALIFIERS);
         words += 1;
@@ -304,6 +305,8 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
             "proof",
         ],
     ) || (encoded && is_one_of(last, &["password", "passwd", "pwd"]))
+        // A pass of an algorithm (`hwScaleFilterFirstPass`, `second_pass`).
+        || (counted && is_one_of(last, &["pass"]))
         || (token_qualified && is_one_of(last, &["token", "tokens"]))
         || (key_qualified && is_one_of(last, &["key", "keys"]))
         || (words >= 2 && is_one_of(last, PROPERTY_WORDS))
@@ -387,7 +390,7 @@ fn is_made_of_pronounceable_words(value: &[u8], separators: &[u8]) -> bool {
     {
         return false;
     }
-    let (mut words, mut short) = (0, 0);
+    let (mut words, mut short, mut acronyms) = (0, 0, 0);
     for word in identifier_words(value) {
         words += 1;
         let mut consonants = 0;
@@ -403,9 +406,13 @@ fn is_made_of_pronounceable_words(value: &[u8], separators: &[u8]) -> bool {
                 }
             }
         }
-        // A one-letter word is a hump of an acronym (`IdP`, `AMaze`): allowed.
+        // A one-letter word is a hump of an acronym (`IdP`, `AMaze`): allowed;
+        // so is one acronym of two or three letters (`llm_embedding_backend`).
         if !vowel && word.len() > 1 {
-            return false;
+            if word.len() > 3 || acronyms > 0 {
+                return false;
+            }
+            acronyms += 1;
         }
         short += usize::from(word.len() < 3);
     }
@@ -530,6 +537,7 @@ mod tests {
                 b"context_key = ",
                 b"token.payload.email = ",
                 b"include_credential=",
+                b"hwScaleFilterFirstPass = ",
                 b"passwordConnector: ",
                 b"errFmtResetPasswordJWTSecret = ",
             ],

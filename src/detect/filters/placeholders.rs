@@ -71,6 +71,12 @@ const SEQUENCES: &[&str] = &[
     // The TOTP secret of Google Authenticator's documentation and countless
     // tests: base32 of "Hello!" and 0xDEADBEEF (`JBSWY3DPEHPK3PXP`).
     "jbswy3dp",
+    // The example access and refresh tokens of the OAuth 2.0 and bearer-token
+    // RFCs (RFC 6749 section 4.1.4, RFC 6750 section 2.1), copied into
+    // countless test fixtures and documents.
+    "2yotnfzfejr1zcsicmwpaa",
+    "tgzv3jokf0xg5qx2tlkwia",
+    "mf_9.b5f-4.1jqm",
 ];
 
 /// Markers still checked in long secrets (private key blocks, certificates),
@@ -394,6 +400,11 @@ const FAKE_WORDS: &[&str] = &[
     // Typesetting filler (`setenv("AWS_SECRET_ACCESS_KEY", "ipsum")`).
     "lorem",
     "ipsum",
+    // A test's right and wrong answers (`password="right"`, `"notcorrect"`,
+    // `submittedPassword = "plaintext"`).
+    "right",
+    "correct",
+    "plaintext",
     // Hexspeak filler (`SecretSHA1: "deadbeef"`).
     "deadbeef",
     "cafebabe",

@@ -332,6 +332,8 @@ fn encoded_placeholders_are_placeholders() {
     assert!(is_non_literal(b"#/definitions/loginMethod", b"\"", true));
     assert!(is_non_literal(b"POST", b"\"", true));
     assert!(is_non_literal(b"10/hour", b"\"", true));
+    assert!(is_non_literal(b"vpp_rkrga=format=bgra:afbc=1", b"\"", true));
+    assert!(!is_non_literal(b"Kq7vz=", b"\"", true));
     assert!(!is_non_literal(b"10/Kq7vz", b"\"", true));
     assert!(is_non_literal(b"Str0ng-Kq7v-", b"${", true));
     assert!(is_non_literal(b"Str0ng-Kq7v-$", b"{D", true));
@@ -417,6 +419,8 @@ fn word_phrases_and_encoded_names() {
     assert!(is_word_phrase(b"stored_locally"));
     assert!(is_word_phrase(b"etcd-cluster-01"));
     assert!(is_word_phrase(b"search-toolbar.text"));
+    assert!(is_word_phrase(b"llm_embedding_backend"));
+    assert!(!is_word_phrase(b"llm_sql_backend"));
     assert!(!is_word_phrase(b"xkqzbv-rtmplw"));
     // HTTP header names are Title-Case phrases.
     assert!(is_word_phrase(

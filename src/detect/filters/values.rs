@@ -188,6 +188,20 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if !quoted && lowercase_name && value.iter().any(|&b| matches!(b, b'_' | b'/')) {
         return true;
     }
+    // A filter or option string: lowercase names and short values joined by
+    // `=` and `:` (ffmpeg's `eof_action=pass:repeatlast=0`, `format=bgra:afbc=1`).
+    if value.contains(&b'=')
+        && value.first().is_some_and(u8::is_ascii_lowercase)
+        && value.split(|b| matches!(b, b'=' | b':')).all(|part| {
+            !part.is_empty()
+                && part.len() <= 16
+                && part
+                    .iter()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+        })
+    {
+        return true;
+    }
     // A rate (`THROTTLE_PASS_RESET_PATTERN`'s default `"10/hour"`).
     if let Some(slash) = memchr::memchr(b'/', value)
         && slash > 0
