@@ -178,8 +178,10 @@ const PROPERTY_WORDS: &[&str] = &[
     "connector",
     "icon",
     "version",
-    // The form that asks for it (Angular's `#resetPwdForm="ngForm"`).
+    // The form that asks for it (Angular's `#resetPwdForm="ngForm"`), a
+    // password manager (WebAuthn's `GooglePasswordManager = "<AAGUID>"`).
     "form",
+    "manager",
     // A request's or a response's text (`tokenRequestBody`, `tokenResponseJson`).
     "body",
     "json",
@@ -393,7 +395,7 @@ fn is_made_of_pronounceable_words(value: &[u8], separators: &[u8]) -> bool {
     let (mut words, mut short, mut acronyms) = (0, 0, 0);
     for word in identifier_words(value) {
         words += 1;
-        let mut consonants = 0;
+        let (mut consonants, mut longest_run) = (0, 0);
         let mut vowel = false;
         for b in word.iter().map(u8::to_ascii_lowercase) {
             if matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') {
@@ -401,18 +403,20 @@ fn is_made_of_pronounceable_words(value: &[u8], separators: &[u8]) -> bool {
                 consonants = 0;
             } else {
                 consonants += 1;
-                if consonants >= 4 {
-                    return false;
-                }
+                longest_run = longest_run.max(consonants);
             }
         }
         // A one-letter word is a hump of an acronym (`IdP`, `AMaze`): allowed;
-        // so is one acronym of two or three letters (`llm_embedding_backend`).
+        // so is one acronym of two or three letters or a known longer one
+        // (`llm_embedding_backend`, `mailer_smtp_enabled`). A word with
+        // vowels has no run of four consonants.
         if !vowel && word.len() > 1 {
-            if word.len() > 3 || acronyms > 0 {
+            if (word.len() > 3 && !is_one_of(word, LONG_ACRONYMS)) || acronyms > 0 {
                 return false;
             }
             acronyms += 1;
+        } else if longest_run >= 4 {
+            return false;
         }
         short += usize::from(word.len() < 3);
     }
@@ -420,6 +424,12 @@ fn is_made_of_pronounceable_words(value: &[u8], separators: &[u8]) -> bool {
     // split into real ones (`Id` may be one of them).
     words >= 2 && short <= 1 && value.len() >= 4 * words
 }
+
+/// Acronyms of four letters or more with no vowel, read as words in names
+/// (`mailer_smtp_enabled`, `grpc_endpoint`).
+const LONG_ACRONYMS: &[&str] = &[
+    "smtp", "http", "https", "html", "sftp", "ntlm", "grpc", "jwks", "xmpp",
+];
 
 /// The words of an identifier, as written: split at every byte that is not
 /// an ASCII letter or digit and at each lowercase-to-uppercase hump
@@ -538,6 +548,7 @@ mod tests {
                 b"token.payload.email = ",
                 b"include_credential=",
                 b"hwScaleFilterFirstPass = ",
+                b"GooglePasswordManager = ",
                 b"passwordConnector: ",
                 b"errFmtResetPasswordJWTSecret = ",
             ],

@@ -251,6 +251,8 @@ const PASSWORD_TRANSLATIONS: &[&str] = &[
     "slaptazodis",
     "parool",
     "lykilorð",
+    // Faroese.
+    "loyniorð",
     // French "mot de passe" (its last word), Indonesian "kata sandi".
     "passe",
     "sandi",
@@ -306,7 +308,11 @@ const INFLECTED_TRANSLATIONS: &[&str] = &[
     "пароль",
     "lozinka",
     "slaptažodis",
+    // Lithuanian's other cases (`slaptažodį`, `slaptažodžiai`).
+    "slaptažodį",
     "geslo",
+    // Bosnian, Croatian and Serbian (`šifru`, `šifre`).
+    "šifra",
     // Turkish: `şifresi`, `şifreniz`.
     "şifre",
 ];
@@ -524,6 +530,11 @@ const NON_SECRET_VALUES: &[&str] = &[
     "digest-md5",
     "xoauth2",
     "oauthbearer",
+    // A user's sign-in method kept where a local password would be
+    // (`"password": "OIDC"`, `WHERE password = 'LDAP'`).
+    "ldap",
+    "oidc",
+    "saml",
     "null",
     "nil",
     "none",

@@ -332,6 +332,10 @@ fn encoded_placeholders_are_placeholders() {
     assert!(is_non_literal(b"#/definitions/loginMethod", b"\"", true));
     assert!(is_non_literal(b"POST", b"\"", true));
     assert!(is_non_literal(b"10/hour", b"\"", true));
+    assert!(is_non_literal(b"!isNegated", b"\n", false));
+    assert!(!is_non_literal(b"!isNegated", b"\"", true));
+    assert!(is_translated_label("Pakeisti slaptažodį".as_bytes()));
+    assert!(is_translated_label("Promijeni šifru".as_bytes()));
     assert!(is_non_literal(b"vpp_rkrga=format=bgra:afbc=1", b"\"", true));
     assert!(!is_non_literal(b"Kq7vz=", b"\"", true));
     assert!(!is_non_literal(b"10/Kq7vz", b"\"", true));
@@ -421,6 +425,7 @@ fn word_phrases_and_encoded_names() {
     assert!(is_word_phrase(b"search-toolbar.text"));
     assert!(is_word_phrase(b"llm_embedding_backend"));
     assert!(!is_word_phrase(b"llm_sql_backend"));
+    assert!(is_word_phrase(b"mailer_smtp_enabled"));
     assert!(!is_word_phrase(b"xkqzbv-rtmplw"));
     // HTTP header names are Title-Case phrases.
     assert!(is_word_phrase(

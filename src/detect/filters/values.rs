@@ -202,6 +202,18 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     {
         return true;
     }
+    // A negated expression of code (`pass = !isNegated`), unquoted.
+    if !quoted
+        && value.len() > 3
+        && value[0] == b'!'
+        && value[1].is_ascii_alphabetic()
+        && value[1..]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        && (has_hump(&value[1..]) || value[1..].iter().all(|b| !b.is_ascii_uppercase()))
+    {
+        return true;
+    }
     // A rate (`THROTTLE_PASS_RESET_PATTERN`'s default `"10/hour"`).
     if let Some(slash) = memchr::memchr(b'/', value)
         && slash > 0
