@@ -98,8 +98,19 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     let secret = identifiable_key_random_part(secret).unwrap_or(secret);
     SHORT_MARKERS.is_match(secret)
         || has_run(secret, 6)
+        || has_repeated_pair(secret, 5)
         || has_template_slot(secret)
         || has_interleaved_count(secret)
+}
+
+/// True when a two-character unit repeats `times` times in a row
+/// (`…-1A1A1A1A1A1A`): filler, as a run of one character is.
+fn has_repeated_pair(secret: &[u8], times: usize) -> bool {
+    let span = 2 * times;
+    secret.len() >= span
+        && secret
+            .windows(span)
+            .any(|w| w[0] != w[1] && w.chunks(2).all(|pair| pair == &w[..2]))
 }
 
 /// Length of Microsoft's identifiable keys (Azure DevOps PATs, Azure AI
@@ -996,6 +1007,12 @@ mod tests {
                 "{textbook}"
             );
         }
+    }
+
+    #[test]
+    fn repeated_pairs_are_filler() {
+        assert!(is_placeholder(b"48E92789-57A3-466A-9959-1A1A1A1A1A1A"));
+        assert!(!is_placeholder(b"48E92789-57A3-466A-9959-1A2B3D4E"));
     }
 
     #[test]

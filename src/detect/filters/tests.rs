@@ -333,6 +333,9 @@ fn encoded_placeholders_are_placeholders() {
     assert!(is_non_literal(b"POST", b"\"", true));
     assert!(is_non_literal(b"10/hour", b"\"", true));
     assert!(is_non_literal(b"!isNegated", b"\n", false));
+    assert!(is_non_literal(b"node", b" e", true));
+    assert!(is_non_literal(b"result", b"\n", false));
+    assert!(!is_non_literal(b"result", b"\"", true));
     assert!(!is_non_literal(b"!isNegated", b"\"", true));
     assert!(is_translated_label("Pakeisti slaptažodį".as_bytes()));
     assert!(is_translated_label("Promijeni šifru".as_bytes()));

@@ -13,6 +13,16 @@ use super::placeholders::{
 };
 use super::{is_one_of, is_quote, matcher, starts_with_ignore_case, trim_end};
 
+/// Programs that open a command line (an npm script's, a Makefile's).
+const COMMANDS: &[&str] = &[
+    "node", "npm", "npx", "yarn", "pnpm", "bun", "deno", "python", "python3", "bash", "sh",
+    "docker", "make", "cargo", "ruby", "php", "java",
+];
+
+/// Variable names that hold a prompt's answer or a call's result, never a
+/// literal when unquoted.
+const RESULT_VARIABLES: &[&str] = &["result", "answer", "response", "reply", "res", "ret"];
+
 /// True when a value, however generated it looks, is a textbook or made-up
 /// password in leetspeak (`P@ssw0rd!`, `Adm1n`, `$uper$ecret`): the checks
 /// [`is_non_literal`] makes on plain words, for the quoted literals with
@@ -199,6 +209,14 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
                     .iter()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
         })
+    {
+        return true;
+    }
+    // A command line's program (`"reset-password": "node extra/reset-password.js"`,
+    // an npm script) or, unquoted, a variable that holds a prompt's answer or a
+    // call's result (`password = result`).
+    if (after.first() == Some(&b' ') && is_one_of(value, COMMANDS))
+        || (!quoted && is_one_of(value, RESULT_VARIABLES))
     {
         return true;
     }
