@@ -416,6 +416,7 @@ fn accept(
                 || filters::is_processing_pass(bytes, key_start)
                 || filters::is_markup_binding(bytes, key_start, &secret)
                 || filters::is_ldap_name_part(bytes, &secret)
+                || filters::is_enum_of_ids(bytes, &secret)
                 || filters::names_a_secret(value)))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words. A

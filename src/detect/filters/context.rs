@@ -58,6 +58,47 @@ pub fn repeats_a_key_word(bytes: &[u8], key_start: usize, secret: &std::ops::Ran
         .all(|part| identifier_words(name).any(|word| word.eq_ignore_ascii_case(part)))
 }
 
+/// A UUID member of an enumeration of ids: the line is `Name = "<uuid>",`
+/// (a TypeScript or C# enum member) and a neighbouring line is one too, under
+/// a name that is no secret's (WebAuthn authenticator AAGUIDs:
+/// `OnePassword = "bada5566-…",` beside `Dashlane = "531126d6-…",`). A
+/// settings file's generated passwords (`DB_PASSWORD=<uuid>`) have no such shape.
+pub fn is_enum_of_ids(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let start = line_start(bytes, secret.start);
+    let end = memchr::memchr(b'\n', &bytes[secret.end..]).map_or(bytes.len(), |i| secret.end + i);
+    if enum_uuid_member(&bytes[start..end]).is_none() {
+        return false;
+    }
+    let previous = start
+        .checked_sub(1)
+        .map(|newline| &bytes[line_start(bytes, newline)..newline]);
+    let next = bytes
+        .get(end + 1..)
+        .map(|rest| &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())]);
+    [previous, next]
+        .into_iter()
+        .flatten()
+        .filter_map(enum_uuid_member)
+        .any(|name| !crate::source::config::mentions_secret_words(name))
+}
+
+/// The name of a line `Name = "<uuid>",` (indented, PascalCase name, the
+/// comma optional), if the line is one.
+fn enum_uuid_member(line: &[u8]) -> Option<&[u8]> {
+    let line = line.trim_ascii();
+    let line = line.strip_suffix(b",").unwrap_or(line);
+    let (name, value) = line.split_at(memchr::memchr(b'=', line)?);
+    let name = name.trim_ascii();
+    let value = value[1..]
+        .trim_ascii()
+        .strip_prefix(b"\"")?
+        .strip_suffix(b"\"")?;
+    (name.first().is_some_and(u8::is_ascii_uppercase)
+        && name.iter().all(|b| b.is_ascii_alphanumeric())
+        && super::is_uuid(value))
+    .then_some(name)
+}
+
 /// A namespaced command name, not a credential: a string or a word of prose
 /// that opens with the key and a colon (no blank: YAML would need one), the
 /// value a lowercase word or phrase running to the closing quote or to a
@@ -913,6 +954,29 @@ mod tests {
         assert!(is_message_catalog_entry(text.as_bytes(), key));
         let text = ["db.password=", "Kq7", "vzwr\n"].concat();
         assert!(!is_message_catalog_entry(text.as_bytes(), 3));
+    }
+
+    #[test]
+    fn uuid_members_of_an_enumeration_of_ids() {
+        let uuid = |n: u8| format!("{n:08x}-4d01-4d21-8ce4-b6b48cb575d4");
+        let name = ["One", "Password"].concat();
+        let text = format!(
+            "enum Brand {{\n  Dashlane = \"{}\",\n  {name} = \"{}\",\n}}\n",
+            uuid(1),
+            uuid(2)
+        );
+        let at = text.find(&uuid(2)).unwrap_or(0);
+        assert!(is_enum_of_ids(text.as_bytes(), &(at..at + 36)));
+        // Settings lines of generated passwords are no enumeration.
+        let text = format!(
+            "DB_{}={}\nREDIS_{}={}\n",
+            "PASSWORD",
+            uuid(1),
+            "PASSWORD",
+            uuid(2)
+        );
+        let at = text.find(&uuid(2)).unwrap_or(0);
+        assert!(!is_enum_of_ids(text.as_bytes(), &(at..at + 36)));
     }
 
     #[test]
