@@ -3,8 +3,9 @@
 
 use super::names::{SECRET_NOUNS, identifier_words, names_public_value, spells_its_key};
 use super::{
-    LDAP_NAME_ATTRIBUTES, contains_ignore_case, ends_with_ignore_case, is_identifier, is_one_of,
-    is_quote, is_uuid, is_word_byte, line_start, run_start, starts_with_ignore_case, trim_end,
+    LDAP_NAME_ATTRIBUTES, contains_ignore_case, ends_with_ignore_case, first_line, is_identifier,
+    is_one_of, is_quote, is_uuid, is_word_byte, line_end, line_start, neighbour_lines, run_start,
+    starts_with_ignore_case, trim_end,
 };
 
 /// True when a password repeats the user name given earlier on its line
@@ -64,18 +65,15 @@ pub fn repeats_a_key_word(bytes: &[u8], key_start: usize, secret: &std::ops::Ran
 /// `OnePassword = "bada5566-…",` beside `Dashlane = "531126d6-…",`). A
 /// settings file's generated passwords (`DB_PASSWORD=<uuid>`) have no such shape.
 pub fn is_enum_of_ids(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
-    let start = line_start(bytes, secret.start);
-    let end = memchr::memchr(b'\n', &bytes[secret.end..]).map_or(bytes.len(), |i| secret.end + i);
+    // Cheap first: most candidates are no UUID.
+    if !is_uuid(&bytes[secret.clone()]) {
+        return false;
+    }
+    let (start, end) = (line_start(bytes, secret.start), line_end(bytes, secret.end));
     if enum_uuid_member(&bytes[start..end]).is_none() {
         return false;
     }
-    let previous = start
-        .checked_sub(1)
-        .map(|newline| &bytes[line_start(bytes, newline)..newline]);
-    let next = bytes
-        .get(end + 1..)
-        .map(|rest| &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())]);
-    [previous, next]
+    neighbour_lines(bytes, start, end)
         .into_iter()
         .flatten()
         .filter_map(enum_uuid_member)
@@ -95,7 +93,7 @@ fn enum_uuid_member(line: &[u8]) -> Option<&[u8]> {
         .strip_suffix(b"\"")?;
     (name.first().is_some_and(u8::is_ascii_uppercase)
         && name.iter().all(|b| b.is_ascii_alphanumeric())
-        && super::is_uuid(value))
+        && is_uuid(value))
     .then_some(name)
 }
 
@@ -132,21 +130,21 @@ pub fn is_namespaced_command(bytes: &[u8], secret: &std::ops::Range<usize>) -> b
     let opens = is_quote(&quote) || (quote == b' ' && !name.starts_with(b"pass"));
     // Or one segment of a longer colon-separated key inside a string
     // (curl's `"meta:auth:gsasl:conn"`).
-    let opening = run_start(bytes, name_start - 1, |b| {
-        b.is_ascii_lowercase() || *b == b':'
-    })
-    .checked_sub(1)
-    .map(|at| bytes[at]);
-    let segment = quote == b':' && opening.is_some_and(|q| is_quote(&q) && after == Some(q));
+    // Whether the run of `part` bytes before the key opens with a quote
+    // that also closes the value: the whole string is a name.
+    let fills_a_string = |part: fn(&u8) -> bool| {
+        run_start(bytes, name_start - 1, part)
+            .checked_sub(1)
+            .map(|at| bytes[at])
+            .is_some_and(|q| is_quote(&q) && after == Some(q))
+    };
+    let segment = quote == b':' && fills_a_string(|b| b.is_ascii_lowercase() || *b == b':');
     // Or the tail of a hyphenated namespace filling a string
     // (`"better-auth:focus-manager"`, `"urn:better-auth:par:post-login"`).
     let hyphenated = quote == b'-'
-        && run_start(bytes, name_start - 1, |b| {
+        && fills_a_string(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b':')
-        })
-        .checked_sub(1)
-        .map(|at| bytes[at])
-        .is_some_and(|q| is_quote(&q) && after == Some(q));
+        });
     let plain = !value.contains(&b':');
     names_credential
         && ((strict && plain && opens && (after == Some(quote) || after == Some(b' ')))
@@ -302,8 +300,7 @@ pub fn is_test_result_line(
     let key_start = key_start.min(secret.start);
     let opening = &bytes[line_start(bytes, key_start)..key_start];
     let key = &bytes[key_start..secret.start];
-    let rest = &bytes[secret.end..];
-    let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let rest = first_line(&bytes[secret.end..]);
     // The keyword match starts at `PASS`, also in `XPASS`.
     let opening = opening.strip_suffix(b"X").unwrap_or(opening);
     if !opening.iter().all(|b| matches!(b, b' ' | b'\t')) || key != b"PASS: " {
@@ -311,14 +308,8 @@ pub fn is_test_result_line(
     }
     let more_name = rest.first() == Some(&b' ') && rest.iter().any(u8::is_ascii_alphanumeric);
     // Or a neighbouring line is a result too: a log holds runs of them.
-    let this_line = line_start(bytes, key_start);
-    let previous = this_line
-        .checked_sub(1)
-        .map(|end| &bytes[line_start(bytes, end)..end]);
-    let next_start = secret.end + rest.len() + 1;
-    let next = bytes
-        .get(next_start..)
-        .map(|tail| &tail[..memchr::memchr(b'\n', tail).unwrap_or(tail.len())]);
+    let [previous, next] =
+        neighbour_lines(bytes, line_start(bytes, key_start), secret.end + rest.len());
     let is_result = |line: &[u8]| {
         let line = line.trim_ascii_start();
         TEST_RESULTS.iter().any(|r| line.starts_with(r.as_bytes()))
@@ -536,8 +527,7 @@ fn starts_a_sentence(value: &[u8], rest: &[u8]) -> bool {
     let capitalised = value.len() >= 2
         && value[0].is_ascii_uppercase()
         && value[1..].iter().all(u8::is_ascii_lowercase);
-    let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
-    let line = trim_end(line, MARKS);
+    let line = trim_end(first_line(rest), MARKS);
     if !capitalised || line.is_empty() {
         return false;
     }
@@ -601,9 +591,7 @@ fn is_class_body_annotation(
 ) -> bool {
     let start = line_start(bytes, key_ident_start);
     let indent = &bytes[start..key_ident_start];
-    let rest_end =
-        memchr::memchr(b'\n', &bytes[secret.end..]).map_or(bytes.len(), |i| secret.end + i);
-    let rest = bytes[secret.end..rest_end].trim_ascii_end();
+    let rest = bytes[secret.end..line_end(bytes, secret.end)].trim_ascii_end();
     if indent.is_empty()
         || !indent.iter().all(|b| matches!(b, b' ' | b'\t'))
         || !bytes[key_ident_start..secret.start].ends_with(b": ")
@@ -652,9 +640,7 @@ fn names_a_variable(
     before: &[u8],
     secret: &std::ops::Range<usize>,
 ) -> bool {
-    let rest = &bytes[secret.end..];
-    let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
-    let after = rest.trim_ascii();
+    let after = first_line(&bytes[secret.end..]).trim_ascii();
     if memchr::memmem::find(before, b":=").is_some() || after.first() == Some(&b'{') {
         return true;
     }
@@ -697,7 +683,7 @@ fn names_a_variable(
 fn is_quoted_prose(bytes: &[u8], quote: u8, secret: &std::ops::Range<usize>) -> bool {
     let value_end = secret.end;
     let rest = &bytes[value_end..bytes.len().min(value_end + 200)];
-    let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let line = first_line(rest);
     let Some(close) = memchr::memchr(quote, line) else {
         // The literal runs on past the 200 bytes read: a long sentence
         // (`"Auth": "Configures authorization for controlling access …"`).
@@ -843,8 +829,7 @@ fn is_statement_end(rest: &[u8]) -> bool {
     let Some(after) = rest[blanks..].strip_prefix(b";") else {
         return false;
     };
-    let line = &after[..memchr::memchr(b'\n', after).unwrap_or(after.len())];
-    let line = line.trim_ascii();
+    let line = first_line(after).trim_ascii();
     line.is_empty() || line.starts_with(b"//")
 }
 

@@ -74,6 +74,26 @@ pub(crate) fn line_start(bytes: &[u8], at: usize) -> usize {
     memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1)
 }
 
+/// End of the line that holds byte `at`: its line break, or the end of `bytes`.
+fn line_end(bytes: &[u8], at: usize) -> usize {
+    memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i)
+}
+
+/// `bytes` up to its first line break.
+fn first_line(bytes: &[u8]) -> &[u8] {
+    &bytes[..line_end(bytes, 0)]
+}
+
+/// The lines before and after the line `start..end` (`end` at its line
+/// break), where there are such lines.
+fn neighbour_lines(bytes: &[u8], start: usize, end: usize) -> [Option<&[u8]>; 2] {
+    let previous = start
+        .checked_sub(1)
+        .map(|newline| &bytes[line_start(bytes, newline)..newline]);
+    let next = bytes.get(end + 1..).map(first_line);
+    [previous, next]
+}
+
 fn trim_end<'a>(bytes: &'a [u8], strip: &[u8]) -> &'a [u8] {
     let end = bytes
         .iter()

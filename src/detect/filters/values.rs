@@ -11,7 +11,10 @@ use super::names::{
 use super::placeholders::{
     encodes_short_word, is_counting_runs, is_made_of_fake_words, is_non_secret_word,
 };
-use super::{is_one_of, is_quote, matcher, starts_with_ignore_case, trim_end};
+use super::{
+    LDAP_NAME_ATTRIBUTES, is_identifier, is_one_of, is_quote, matcher, starts_with_ignore_case,
+    trim_end,
+};
 
 /// Programs that open a command line (an npm script's, a Makefile's).
 const COMMANDS: &[&str] = &[
@@ -109,7 +112,7 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     }
     // A value that is itself an LDAP distinguished name (`cn=admin,dc=…`);
     // `is_ldap_name_part` reads a value cut at a DN's commas.
-    if ["cn=", "uid=", "ou=", "dc="]
+    if LDAP_NAME_ATTRIBUTES
         .iter()
         .any(|a| value.len() > a.len() && starts_with_ignore_case(value, a.as_bytes()))
     {
@@ -224,10 +227,7 @@ pub fn is_non_literal(value: &[u8], after: &[u8], quoted: bool) -> bool {
     if !quoted
         && value.len() > 3
         && value[0] == b'!'
-        && value[1].is_ascii_alphabetic()
-        && value[1..]
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        && is_identifier(&value[1..])
         && (has_hump(&value[1..]) || value[1..].iter().all(|b| !b.is_ascii_uppercase()))
     {
         return true;
