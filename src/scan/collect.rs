@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::finding::{Finding, GitProvenance, Location, Secret, fingerprint};
+use crate::finding::{Finding, GitProvenance, Location, Part, Secret, fingerprint};
 use crate::rules::RuleSet;
 use crate::source::SkipReason;
 
@@ -15,6 +15,11 @@ use super::{Event, ScanIssue, ScanOutcome, Skipped, Stats};
 pub struct Collector<'r> {
     rules: &'r RuleSet,
     findings: BTreeMap<(usize, Secret), Finding>,
+    /// Where each finding's part was seen, parallel to its `parts`: when
+    /// locations disagree on a part (two config files naming different hosts
+    /// beside one password), the part of the first location wins, whatever
+    /// order the workers delivered them in.
+    part_origins: BTreeMap<(usize, Secret), Vec<Location>>,
     outcome: ScanOutcome,
 }
 
@@ -24,6 +29,7 @@ impl<'r> Collector<'r> {
         Collector {
             rules,
             findings: BTreeMap::new(),
+            part_origins: BTreeMap::new(),
             outcome: ScanOutcome::default(),
         }
     }
@@ -126,14 +132,14 @@ impl<'r> Collector<'r> {
 
     fn add_hit(&mut self, hit: &Hit, location: Location) {
         let key = (hit.rule, hit.secret.clone());
+        if !hit.parts.is_empty() {
+            let origins = self.part_origins.entry(key.clone()).or_default();
+            let parts = self.findings.get_mut(&key).map(|f| &mut f.parts);
+            merge_parts(parts, origins, &hit.parts, &location);
+        }
         match self.findings.get_mut(&key) {
             Some(finding) => {
                 finding.confidence = finding.confidence.max(hit.confidence);
-                for part in &hit.parts {
-                    if !finding.parts.iter().any(|p| p.name == part.name) {
-                        finding.parts.push(part.clone());
-                    }
-                }
                 finding.locations.push(location);
             }
             None => {
@@ -215,6 +221,37 @@ impl<'r> Collector<'r> {
             .declarations
             .sort_by(|a, b| (&a.path, a.line, &a.resource).cmp(&(&b.path, b.line, &b.resource)));
         outcome
+    }
+}
+
+/// Merges a hit's parts, seen at `location`, into a finding's (`parts` is
+/// `None` for a new finding, which takes the hit's own): a new name is added,
+/// a known one keeps the value seen at the earlier location.
+fn merge_parts(
+    parts: Option<&mut Vec<Part>>,
+    origins: &mut Vec<Location>,
+    new: &[Part],
+    location: &Location,
+) {
+    let Some(parts) = parts else {
+        *origins = vec![location.clone(); new.len()];
+        return;
+    };
+    for part in new {
+        match parts.iter().position(|p| p.name == part.name) {
+            Some(at) => {
+                if origins.get(at).is_none_or(|origin| location < origin) {
+                    parts[at] = part.clone();
+                    if let Some(origin) = origins.get_mut(at) {
+                        *origin = location.clone();
+                    }
+                }
+            }
+            None => {
+                parts.push(part.clone());
+                origins.push(location.clone());
+            }
+        }
     }
 }
 
@@ -339,7 +376,41 @@ fn location(hit: &Hit, path: &str, blob_id: &str, git: Option<GitProvenance>) ->
 
 #[cfg(test)]
 mod tests {
-    use super::{is_test_or_doc_path, is_translation_catalog_path, is_type_declaration_path};
+    use super::{
+        Location, Part, Secret, is_test_or_doc_path, is_translation_catalog_path,
+        is_type_declaration_path, merge_parts,
+    };
+
+    #[test]
+    fn disagreeing_parts_take_the_first_location_in_any_order() {
+        let at = |path: &str| Location {
+            path: path.to_string(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 2,
+            start_byte: 0,
+            end_byte: 1,
+            blob_id: String::new(),
+            section: None,
+            encoding: Vec::new(),
+            git: None,
+        };
+        let host = |value: &str| Part {
+            name: "host".into(),
+            value: Secret::from_bytes(value.as_bytes()),
+        };
+        let merged = |first: (&Location, Part), second: (&Location, Part)| {
+            let mut origins = Vec::new();
+            merge_parts(None, &mut origins, &[first.1.clone()], first.0);
+            let mut parts = vec![first.1];
+            merge_parts(Some(&mut parts), &mut origins, &[second.1], second.0);
+            parts[0].value.expose().to_string()
+        };
+        let (a, b) = (at("a/config.yml"), at("b/config.yml"));
+        assert_eq!(merged((&a, host("tcp")), (&b, host("127.0.0.1"))), "tcp");
+        assert_eq!(merged((&b, host("127.0.0.1")), (&a, host("tcp"))), "tcp");
+    }
 
     #[test]
     fn translation_catalogs_are_recognised() {

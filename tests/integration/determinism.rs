@@ -6,14 +6,24 @@ use crate::git::{Repo, git_available};
 
 /// Writes `count` files over several directories into `write`, about one in
 /// five holding a secret of one of several rules (some repeated in several
-/// files, so findings have many locations).
+/// files, so findings have many locations, and one password repeated under
+/// different users, so locations disagree on a part).
 fn populate(count: usize, mut write: impl FnMut(&str, String)) {
     let mut fake = FakeSecrets::new(77);
     let shared = fake.github_pat();
+    let shared_password = fake.string(
+        b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789",
+        18,
+    );
     for i in 0..count {
         let dir = ["src", "config", "deploy/prod", "deploy/dev", "docs"][i % 5];
         let body = match i % 10 {
             0 => format!("token = \"{}\"\n", fake.github_pat()),
+            1 => format!(
+                "DATABASE_URL={}://svc{}:{shared_password}@db.internal/app\n",
+                "postgres",
+                i % 7
+            ),
             2 => format!("STRIPE_KEY={}\n", fake.stripe_live()),
             4 => format!("ACME_ID={}\nACME={}\n", fake.acme_id(), fake.acme_token()),
             6 => format!("# copy\nGH={shared}\n"),
