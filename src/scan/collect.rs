@@ -402,7 +402,7 @@ mod tests {
         };
         let merged = |first: (&Location, Part), second: (&Location, Part)| {
             let mut origins = Vec::new();
-            merge_parts(None, &mut origins, &[first.1.clone()], first.0);
+            merge_parts(None, &mut origins, std::slice::from_ref(&first.1), first.0);
             let mut parts = vec![first.1];
             merge_parts(Some(&mut parts), &mut origins, &[second.1], second.0);
             parts[0].value.expose().to_string()
