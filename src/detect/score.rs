@@ -119,9 +119,18 @@ pub fn features(candidate: &Candidate<'_>) -> Features {
         .count() as f32;
     let entropy = candidate.entropy as f32;
     let max_entropy = (value.len().clamp(2, 94) as f32).log2();
+    // Word joints of camelCase (`getAccessToken`): an uppercase letter between two
+    // lowercase pairs. Random mixed-case keys have one such joint in ~80 characters,
+    // identifiers one per word, so the feature tells the two apart.
     let humps = value
-        .windows(2)
-        .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        .windows(5)
+        .filter(|w| {
+            w[0].is_ascii_lowercase()
+                && w[1].is_ascii_lowercase()
+                && w[2].is_ascii_uppercase()
+                && w[3].is_ascii_lowercase()
+                && w[4].is_ascii_lowercase()
+        })
         .count() as f32;
     let hex = value.iter().all(u8::is_ascii_hexdigit) && digits > 0.0 && value.len() >= 8;
     let ident_len = key.iter().take_while(|b| is_ident(b)).count();
@@ -442,5 +451,29 @@ mod tests {
         });
         assert_eq!(f[42], 1.0, "names a secret");
         assert_eq!(f[43], 0.0, "not one capitalised word");
+    }
+
+    /// The camelCase feature of `key = "<value>"`.
+    fn camel_humps(value: &str) -> f32 {
+        let text = format!("key = \"{value}\"\n");
+        let bytes = text.as_bytes();
+        let secret = 7..7 + value.len();
+        features(&Candidate {
+            rule_id: "generic.key",
+            bytes,
+            key_start: 0,
+            entropy: crate::detect::entropy::shannon(value.as_bytes()),
+            secret,
+        })[12]
+    }
+
+    #[test]
+    fn camel_case_words_are_not_random_case() {
+        assert_eq!(camel_humps("getAccessTokenFromServer"), 1.0);
+        assert_eq!(camel_humps("smartCardAssociated"), 0.5);
+        // A random mixed-case key switches case all the time, but rarely
+        // between two lowercase pairs.
+        let random = ["kQ7vXz2L", "mP9wRt4Y", "bN8cJ3hF"].concat();
+        assert_eq!(camel_humps(&random), 0.0);
     }
 }
