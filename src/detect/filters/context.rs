@@ -80,6 +80,27 @@ pub fn is_enum_of_ids(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
         .any(|name| !crate::source::config::mentions_secret_words(name))
 }
 
+/// A secret on the line of a documented example credential: AWS's
+/// documentation writes its sample key ids and secrets with an `EXAMPLE`
+/// tail (`AccessKeyId=ABCDE12345670EXAMPLE, RawSecretAccessKey=…`), so the
+/// value beside one is the sample's other half.
+pub fn is_beside_documented_example(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    const TAIL: &[u8] = b"EXAMPLE";
+    let line = &bytes[line_start(bytes, secret.start)..line_end(bytes, secret.end)];
+    memchr::memmem::find_iter(line, TAIL).any(|at| {
+        let id = &line[..at];
+        let id_len = id
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            .count();
+        id_len >= 8
+            && !line
+                .get(at + TAIL.len())
+                .is_some_and(u8::is_ascii_lowercase)
+    })
+}
+
 /// The name of a line `Name = "<uuid>",` (indented, PascalCase name, the
 /// comma optional), if the line is one.
 fn enum_uuid_member(line: &[u8]) -> Option<&[u8]> {
@@ -962,6 +983,29 @@ mod tests {
         );
         let at = text.find(&uuid(2)).unwrap_or(0);
         assert!(!is_enum_of_ids(text.as_bytes(), &(at..at + 36)));
+    }
+
+    #[test]
+    fn secrets_beside_a_documented_example_id() {
+        let secret = ["DXjSUawnel2fr6", "SKC7G25CNxTyWKE5PF9XX6H/u9pSo="].concat();
+        let text = format!(
+            "--credential \"AccessKeyId=ABCDE12345670{}, RawSecretAccessKey={secret}\"\n",
+            "EXAMPLE"
+        );
+        let at = text.find(&secret).unwrap_or(0);
+        assert!(is_beside_documented_example(
+            text.as_bytes(),
+            &(at..at + secret.len())
+        ));
+        // "EXAMPLE" as a word of prose or a heading is no sample id.
+        for line in ["# EXAMPLE: secretAccessKey", "SEE ALSO EXAMPLES"] {
+            let text = format!("{line} secret_access_key = {secret}\n");
+            let at = text.find(&secret).unwrap_or(0);
+            assert!(!is_beside_documented_example(
+                text.as_bytes(),
+                &(at..at + secret.len())
+            ));
+        }
     }
 
     #[test]

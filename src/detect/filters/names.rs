@@ -366,6 +366,16 @@ pub fn names_a_secret(value: &[u8]) -> bool {
     is_word_phrase(value) && identifier_words(value).any(|w| is_one_of(w, SECRET_NOUNS))
 }
 
+/// True for a relative path of pronounceable words (`folder/aSubfolder/subFile1`,
+/// an object store's key): like [`is_word_phrase`], only for key and token
+/// rules, whose random values hold `/` only as base64 does, between letters
+/// no word test passes.
+pub fn is_word_path(value: &[u8]) -> bool {
+    value.contains(&b'/')
+        && !value.starts_with(b"/")
+        && is_made_of_pronounceable_words(trim_end(value, b"0123456789"), b"/_-.")
+}
+
 /// True for one lowercase English-looking word of six or more letters
 /// (`authorization`, `iamnotatoken`): a vowel in three letters or more and
 /// no run of four consonants. Random lowercase letters have fewer vowels
@@ -419,11 +429,18 @@ fn is_made_of_pronounceable_words(value: &[u8], separators: &[u8]) -> bool {
             return false;
         }
         short += usize::from(word.len() < 3);
+        // No word is this long; random letters that pass the tests above are.
+        if word.len() > LONGEST_WORD {
+            return false;
+        }
     }
     // Random mixed case splits into many tiny "words" (`qyOIhJiM`); names
     // split into real ones (`Id` may be one of them).
     words >= 2 && short <= 1 && value.len() >= 4 * words
 }
+
+/// Longest word read as one (`internationalization` is 20 letters).
+const LONGEST_WORD: usize = 20;
 
 /// Acronyms of four letters or more with no vowel, read as words in names
 /// (`mailer_smtp_enabled`, `grpc_endpoint`).
@@ -432,8 +449,9 @@ const LONG_ACRONYMS: &[&str] = &[
 ];
 
 /// The words of an identifier, as written: split at every byte that is not
-/// an ASCII letter or digit and at each lowercase-to-uppercase hump
-/// (`hashedPassword` → `hashed`, `Password`).
+/// an ASCII letter or digit, at each lowercase-to-uppercase hump
+/// (`hashedPassword` → `hashed`, `Password`) and after an acronym that a
+/// word follows (`ECDHKey` → `ECDH`, `Key`).
 pub(super) fn identifier_words(identifier: &[u8]) -> impl Iterator<Item = &[u8]> {
     identifier
         .split(|b| !b.is_ascii_alphanumeric())
@@ -443,12 +461,23 @@ pub(super) fn identifier_words(identifier: &[u8]) -> impl Iterator<Item = &[u8]>
                 if rest.is_empty() {
                     return None;
                 }
-                let cut = rest
-                    .windows(2)
+                // A hump (`hashedPassword`) or the end of an acronym before a
+                // word (`ECDHKey`, `HTTPServer`).
+                let hump = rest.windows(2).position(|w| {
+                    (w[0].is_ascii_lowercase() || w[0].is_ascii_digit())
+                        && w[1].is_ascii_uppercase()
+                });
+                // (Two letters at least: `IPv4`, `AMaze` stay whole.)
+                let acronym_end = rest
+                    .windows(4)
                     .position(|w| {
-                        (w[0].is_ascii_lowercase() || w[0].is_ascii_digit())
-                            && w[1].is_ascii_uppercase()
+                        w[..3].iter().all(u8::is_ascii_uppercase) && w[3].is_ascii_lowercase()
                     })
+                    .map(|at| at + 1);
+                let cut = hump
+                    .into_iter()
+                    .chain(acronym_end)
+                    .min()
                     .map_or(rest.len(), |at| at + 1);
                 let (word, tail) = rest.split_at(cut);
                 rest = tail;

@@ -34,6 +34,11 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "redacted",
     "****",
     "####",
+    // What a stand-in says it is (`RANDOMCHARS-----lGyjPcRtvP`).
+    "randomchars",
+    "random_chars",
+    "randomstring",
+    "random_string",
     "${",
     "{{",
     // Ruby's (and CoffeeScript's, Elixir's) interpolation: `redis://:#{escaped}@…`.
@@ -426,7 +431,9 @@ const FAKE_WORDS: &[&str] = &[
     "deadbeef",
     "cafebabe",
     "feedface",
-    "decafbad",
+    "decafbad", // Phrases around a secret word (`T0pS3cr3t`, `ThePa$$word`).
+    "top",
+    "the",
 ];
 
 /// True when a lowercase value splits (at `_`, `-`, `.` or anywhere) into

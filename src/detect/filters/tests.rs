@@ -208,7 +208,8 @@ fn paths_urls_and_field_lists_are_not_values() {
     let word = ["har", "bour"].concat();
     assert!(!fields(&format!("    \"passwd:{word}\",\n"), &word));
     assert!(!fields(&format!("password: {random}\n"), &random));
-    assert!(!fields("auth=admin:Gk2vLq\n", "Gk2vLq"));
+    let pair = ["auth=admin:", "Gk2vLq\n"].concat();
+    assert!(!fields(&pair, "Gk2vLq"));
 }
 
 #[test]
@@ -279,6 +280,19 @@ fn encoded_placeholders_are_placeholders() {
         true
     ));
     assert!(is_word_identifier(b"DefaultGatewayIPv4"));
+    // An acronym before a word is a word of its own (`ECDH`, `Key`).
+    assert!(is_word_identifier(b"SmartCardAssociatedECDHKey"));
+    assert!(!is_word_identifier(b"qyOIhJiMXKwq"));
+    // An object store's key of words is a path, base64 is not.
+    assert!(is_word_path(b"folder/aSubfolder/subFile1"));
+    assert!(!is_word_path(
+        ["rcHu+HzSFw89", "Ypyhn/896A=="].concat().as_bytes()
+    ));
+    assert!(!is_word_path(b"/etc/shadow"));
+    // A run of dashes as filler.
+    assert!(is_placeholder(
+        ["RANDOMCHARS-----", "lGyjPcRtvP"].concat().as_bytes()
+    ));
     // A program name of words, encoded (a documentation example's value).
     assert!(decodes_to_placeholder(
         encode(b"MyVerifierString").as_bytes()
@@ -470,6 +484,8 @@ fn textbook_values_that_look_generated() {
         "Adm1n!".to_string(),
         "$uper$ecret".to_string(),
         ["Sup3rP", "%40ssw0rd"].concat(),
+        ["T0pS", "3cr3t"].concat(),
+        ["ThePa", "$$word"].concat(),
     ] {
         assert!(is_textbook_value(textbook.as_bytes()), "{textbook}");
     }
