@@ -169,9 +169,9 @@ impl View {
 
     /// Where the secret at `secret` (in the view, inside `value`) sits in
     /// `bytes`: at the same offset in the value's first verbatim occurrence
-    /// after its key's first occurrence (a value may also appear earlier
-    /// under another key), else its first occurrence anywhere, else the
-    /// secret's own first occurrence (values the file escapes).
+    /// on a line of its key, else after its key's first occurrence (a value
+    /// may also appear earlier under another key), else its first occurrence
+    /// anywhere, else the secret's own first occurrence (values the file escapes).
     fn place_secret(
         &self,
         bytes: &[u8],
@@ -179,16 +179,35 @@ impl View {
         secret: &Range<usize>,
     ) -> Option<Range<usize>> {
         let text = self.text.as_bytes();
-        let after_key = place(bytes, &text[key]).map_or(0, |k| k.end);
-        let base = place(&bytes[after_key..], &text[value.clone()])
-            .map(|r| r.start + after_key..r.end + after_key)
-            .or_else(|| place(bytes, &text[value.clone()]));
+        let (key, needle) = (&text[key], &text[value.clone()]);
+        // The key written with the value on its line (`token: v-2` where
+        // an earlier `token:` holds something else and `v-2` also follows
+        // another key after it); else the value after the key's first occurrence (a
+        // Kubernetes `name:` / `value:` pair), else anywhere.
+        let base = on_the_line_of(bytes, key, needle)
+            .or_else(|| {
+                let after_key = place(bytes, key).map_or(0, |k| k.end);
+                place(&bytes[after_key..], needle).map(|r| r.start + after_key..r.end + after_key)
+            })
+            .or_else(|| place(bytes, needle));
         if let Some(base) = base {
             let start = base.start + (secret.start - value.start);
             return Some(start..start + secret.len());
         }
         place(bytes, &text[secret.clone()])
     }
+}
+
+/// Where `needle` first occurs on the rest of a line that `key` occurs on.
+fn on_the_line_of(bytes: &[u8], key: &[u8], needle: &[u8]) -> Option<Range<usize>> {
+    if key.is_empty() {
+        return None;
+    }
+    memchr::memmem::find_iter(bytes, key).find_map(|at| {
+        let from = at + key.len();
+        let line_end = memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i);
+        place(&bytes[from..line_end], needle).map(|r| r.start + from..r.end + from)
+    })
 }
 
 /// Where `needle` first occurs in `bytes`.
@@ -210,6 +229,19 @@ mod tests {
         let view = build(Some("deploy.yaml"), yaml);
         let text = view.map(|v| v.text).unwrap_or_default();
         assert_eq!(text, "DB_PASSWORD: \"v-1\"\n");
+    }
+
+    #[test]
+    fn a_value_is_placed_on_the_line_of_its_key() {
+        let yaml = b"a:\n  token: v-1\n  other: v-2\nb:\n  token: v-2\n";
+        let view = View {
+            text: "token: \"v-2\"\n".to_string(),
+            values: std::iter::once(8..11).collect(),
+            keys: std::iter::once(0..5).collect(),
+        };
+        let placed = view.place_secret(yaml, (8..11, 0..5), &(8..11));
+        let at = yaml.len() - "v-2\n".len();
+        assert_eq!(placed, Some(at..at + 3));
     }
 
     #[test]

@@ -23,6 +23,17 @@ const SECRET_WORDS: &[&str] = &[
     "private_key",
     "private-key",
     "credential",
+    // Keys named for what they do (`AppSigningKey`, `encryption_key`, `APP_KEY`).
+    "signingkey",
+    "signing_key",
+    "signing-key",
+    "encryptionkey",
+    "encryption_key",
+    "encryption-key",
+    "masterkey",
+    "master_key",
+    "appkey",
+    "app_key",
     "auth",
     "connectionstring",
     "connection_string",
@@ -64,6 +75,9 @@ mod tests {
             "api-key",
             "SmtpPassword",
             "AUTH",
+            "AppSigningKey",
+            "encryption_key",
+            "APP_KEY",
         ] {
             assert!(is_secret_key(key), "{key}");
         }
