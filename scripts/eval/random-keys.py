@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Writes a tree of random credentials assigned to secret names, one per line,
+in the formats people keep them in (dotenv, YAML, JSON, TOML, INI, properties,
+XML, shell, Dockerfile, Compose, Kubernetes env, Terraform and code in twenty
+languages; passwords also in connection strings, URLs, SQL and command lines,
+tokens in Authorization headers), and measures keyhound on it.
+
+Every value is random: letters and digits, hex, base64 (standard and URL-safe,
+with and without padding), lowercase and digits, and generated passwords with
+symbols; 16 to 64 characters. A scanner should report every line. The tree is
+a measurement of the generic rules' recall on values no placeholder filter
+should touch (docs/QUALITY.md), and the training script can take it as
+positives (`train-generic.py --positives DIR`): with CredData alone the scorer
+learns that obfuscated lowercase words are secrets and that mixed-case strings
+(camelCase identifiers there) are not.
+
+    python3 scripts/eval/random-keys.py write DIR [--seed N] [--count N]
+    python3 scripts/eval/random-keys.py measure DIR [--binary PATH] [-- SCAN ARGS]
+
+`measure` prints recall per value kind, length and file format, and lists the
+lines keyhound missed.
+"""
+
+import argparse
+import base64
+import html
+import json
+import random
+import string
+import urllib.parse
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[2]
+
+PREFIXES = ["", "", "", "stripe", "billing", "payments", "search", "maps", "crm", "mail",
+            "smtp", "analytics", "storage", "backend", "app", "service", "partner", "github",
+            "slack", "acme", "internal", "prod", "upstream", "vendor"]
+SECRET_NAMES = ["api_key", "apikey", "api_secret", "secret_key", "secret", "access_token",
+                "auth_token", "token", "client_secret", "app_secret", "private_key",
+                "access_key", "secret_access_key", "service_token", "webhook_secret",
+                "signing_key", "signing_secret", "encryption_key", "jwt_secret",
+                "session_secret", "refresh_token", "bearer_token", "master_key", "app_key",
+                "consumer_secret", "password", "db_password", "admin_password", "passwd"]
+ALPHABETS = {
+    "alnum": string.ascii_letters + string.digits,
+    "hex": "0123456789abcdef",
+    "HEX": "0123456789ABCDEF",
+    "lower-digits": string.ascii_lowercase + string.digits,
+    "base64": string.ascii_letters + string.digits + "+/",
+    "base64url": string.ascii_letters + string.digits + "-_",
+    "password": string.ascii_letters + string.digits + "!#%&*+-.:;=?@^_~",
+}
+LENGTHS = [16, 20, 24, 28, 32, 40, 43, 48, 64]
+
+
+def words(name):
+    return name.split("_")
+
+
+def camel(name, upper_first=False):
+    parts = words(name)
+    out = parts[0] + "".join(p.title() for p in parts[1:])
+    return out[0].upper() + out[1:] if upper_first else out
+
+
+def value_of(rng, kind):
+    alphabet = ALPHABETS[kind]
+    length = rng.choice(LENGTHS if kind != "password" else [12, 14, 16, 20, 24])
+    while True:
+        v = "".join(rng.choice(alphabet) for _ in range(length))
+        classes = sum(any(c in s for c in v) for s in (string.digits, string.ascii_lowercase,
+                                                      string.ascii_uppercase))
+        # A generated key has the classes of its alphabet (a 16-character hex key of
+        # digits only is a number, not a key anyone would write down).
+        if kind in ("hex", "HEX", "lower-digits") and classes < 2:
+            continue
+        if kind in ("alnum", "base64url", "password") and classes < 3:
+            continue
+        if kind == "base64" and rng.random() < 0.5:
+            # The encoding of random bytes, padded: 16 bytes make 22 characters and `==`.
+            raw = bytes(rng.randrange(256) for _ in range(length * 3 // 4))
+            v = base64.b64encode(raw).decode()
+        return v
+
+
+def yaml_plain(value):
+    """`value` as YAML writes it: plain unless an indicator would change its meaning."""
+    if value[0] in "!&*%@`|>'\"#,[]{}?:-" or ": " in value or " #" in value:
+        return "'" + value.replace("'", "''") + "'"
+    return value
+
+
+FORMATS = {
+    "env": (".env", lambda n, v: f"{n.upper()}={v}"),
+    "env-quoted": (".env", lambda n, v: f'{n.upper()}="{v}"'),
+    "export": (".sh", lambda n, v: f"export {n.upper()}='{v}'"),
+    "yaml": (".yaml", lambda n, v: f"  {n}: {yaml_plain(v)}"),
+    "yaml-quoted": (".yml", lambda n, v: f'  {n}: "{v}"'),
+    "json": (".json", lambda n, v: f'  "{camel(n)}": "{v}",'),
+    "toml": (".toml", lambda n, v: f'{n} = "{v}"'),
+    "ini": (".ini", lambda n, v: f"{n} = {v}"),
+    "properties": (".properties", lambda n, v: f"{n.replace('_', '.')}={v}"),
+    "xml": (".xml", lambda n, v: f'  <add key="{camel(n, True)}" value="{html.escape(v)}" />'),
+    "python": (".py", lambda n, v: f'{n.upper()} = "{v}"'),
+    "javascript": (".js", lambda n, v: f"const {camel(n)} = '{v}';"),
+    "typescript": (".ts", lambda n, v: f'  {camel(n)}: "{v}",'),
+    "go": (".go", lambda n, v: f'\t{camel(n, True)} = "{v}"'),
+    "java": (".java", lambda n, v: f'    private static final String {n.upper()} = "{v}";'),
+    "csharp": (".cs", lambda n, v: f'        public const string {camel(n, True)} = "{v}";'),
+    "ruby": (".rb", lambda n, v: f"  config.{n} = '{v}'"),
+    "php": (".php", lambda n, v: f"    '{n}' => '{v}',"),
+    "rust": (".rs", lambda n, v: f'const {n.upper()}: &str = "{v}";'),
+    "kotlin": (".kt", lambda n, v: f'    val {camel(n)} = "{v}"'),
+    "c": (".h", lambda n, v: f'#define {n.upper()} "{v}"'),
+    "swift": (".swift", lambda n, v: f'    let {camel(n)} = "{v}"'),
+    "scala": (".scala", lambda n, v: f'  val {camel(n)} = "{v}"'),
+    "dart": (".dart", lambda n, v: f"const {camel(n)} = '{v}';"),
+    "perl": (".pl", lambda n, v: f"my ${n} = '{v}';"),
+    "lua": (".lua", lambda n, v: f'local {n} = "{v}"'),
+    "r": (".R", lambda n, v: f'{n} <- "{v}"'),
+    "elixir": (".exs", lambda n, v: f'config :app, {n}: "{v}"'),
+    "powershell": (".ps1", lambda n, v: f"$Env:{n.upper()} = '{v}'"),
+    "terraform": (".tf", lambda n, v: f'  {n} = "{v}"'),
+    "dockerfile": ("Dockerfile", lambda n, v: f"ENV {n.upper()}={v}"),
+    "compose": ("docker-compose.yml", lambda n, v: f"      - {n.upper()}={v}"),
+    "k8s-env": ("deployment.yaml",
+                lambda n, v: f"        - name: {n.upper()}\n          value: {yaml_plain(v)}"),
+}
+
+# Formats that carry a password whatever the setting is called: a connection
+# string, a URL's user info, SQL, a client's command line.
+PASSWORD_FORMATS = {
+    "connection-string": ("appsettings.json",
+                          lambda v: f'    "Default": "Server=db.internal;Database=app;User Id=app;Password={v};"'),
+    "url": ("url.env", lambda v: f"DATABASE_URL=postgres://app:{urllib.parse.quote(v, safe='')}@db.internal:5432/app"),
+    "sql": (".sql", lambda v: f"CREATE USER app IDENTIFIED BY '{v}';"),
+    "cli-short": ("cli.sh", lambda v: f"mysql -h db.internal -u app -p'{v}' app"),
+    "cli-long": ("cli.sh", lambda v: f"psql-admin --user app --password '{v}' --host db.internal"),
+}
+
+# Formats that carry a token whatever it is called: an HTTP Authorization header.
+TOKEN_FORMATS = {
+    "bearer-header": ("header.sh", lambda v: f'curl -H "Authorization: Bearer {v}" https://api.internal/v1/me'),
+}
+
+
+def write(root, seed, count):
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    files = {}
+    truth = []
+    for _ in range(count):
+        prefix = rng.choice(PREFIXES)
+        name = rng.choice(SECRET_NAMES)
+        kind = "password" if "pass" in name else rng.choice([k for k in ALPHABETS if k != "password"])
+        full = f"{prefix}_{name}" if prefix else name
+        value = value_of(rng, kind)
+        extra = PASSWORD_FORMATS if kind == "password" else TOKEN_FORMATS
+        # One line in four is written the way its kind is used (a password in a
+        # connection string, a token in a header); the rest as a named setting.
+        if rng.random() < 0.25:
+            fmt = rng.choice(list(extra))
+            ext, line = extra[fmt]
+            text = line(value)
+        else:
+            fmt = rng.choice(list(FORMATS))
+            ext, line = FORMATS[fmt]
+            text = line(full, value)
+        path = f"{fmt}{ext}" if ext.startswith(".") else ext
+        lines = files.setdefault(path, [])
+        lines.extend(text.split("\n"))
+        truth.append({"path": path, "line": len(lines), "kind": kind,
+                      "length": len(value), "format": fmt})
+    for path, lines in files.items():
+        (root / path).write_text("\n".join(lines) + "\n")
+    (root.parent / (root.name + ".truth.jsonl")).write_text(
+        "".join(json.dumps(t) + "\n" for t in truth))
+
+
+def measure(root, binary, scan_args):
+    truth_path = root.parent / (root.name + ".truth.jsonl")
+    truth = [json.loads(line) for line in truth_path.read_text().splitlines()]
+    out = subprocess.run([binary, "scan", str(root), "-q", "-f", "jsonl", *scan_args],
+                         capture_output=True, text=True, check=False)
+    if out.returncode not in (0, 1):
+        sys.exit(out.stderr)
+    found = set()
+    for line in out.stdout.splitlines():
+        for loc in json.loads(line)["locations"]:
+            found.add((Path(loc["path"]).name, loc["line"]))
+    hits, totals = Counter(), Counter()
+    missed = []
+    for t in truth:
+        hit = (t["path"], t["line"]) in found
+        for field in ("kind", "length", "format"):
+            totals[(field, t[field])] += 1
+            hits[(field, t[field])] += hit
+        if not hit:
+            missed.append(t)
+    print(f"recall {len(truth) - len(missed)}/{len(truth)} = "
+          f"{(len(truth) - len(missed)) / len(truth):.1%}")
+    for key in sorted(totals):
+        print(f"  {key[0]:<7} {str(key[1]):<13} {hits[key]:>4}/{totals[key]:<4}")
+    for t in missed:
+        text = (root / t["path"]).read_text().splitlines()[t["line"] - 1]
+        print(f"missed {t['path']}:{t['line']}: {text.strip()}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+    w = sub.add_parser("write")
+    w.add_argument("dir", type=Path)
+    w.add_argument("--seed", type=int, default=1)
+    w.add_argument("--count", type=int, default=2000)
+    m = sub.add_parser("measure")
+    m.add_argument("dir", type=Path)
+    m.add_argument("--binary", default=str(HERE / "target/release/keyhound"))
+    m.add_argument("scan_args", nargs="*")
+    args = ap.parse_args()
+    if args.command == "write":
+        write(args.dir, args.seed, args.count)
+    else:
+        measure(args.dir, args.binary, args.scan_args)
+
+
+if __name__ == "__main__":
+    main()
