@@ -59,9 +59,16 @@ pub fn build(path: Option<&str>, bytes: &[u8]) -> Option<View> {
     for entry in entries {
         let (key, value) = match entry {
             Entry::KeyValue { key, value } => (key, value),
-            // Side by side in the raw text already: the view adds only what
-            // the raw scan cannot read whole, an unquoted generated password.
-            Entry::Setting { key, value } if quoted::looks_generated(value.as_bytes()) => {
+            // Side by side in the raw text already. The view reads an
+            // unquoted generated password whole (the raw scan stops at its
+            // first bracket), and judges a `- NAME=value` item of a YAML or
+            // JSON list (a Compose file's environment) as a setting, not as
+            // the bullet of a Markdown list the raw line resembles. Other
+            // lines of a properties or INI file are left to the raw scan,
+            // which sees their context (a translation catalog, `tox.ini`).
+            Entry::Setting { key, value }
+                if format != Format::Lines || quoted::looks_generated(value.as_bytes()) =>
+            {
                 (key, value)
             }
             Entry::Setting { .. } => continue,
@@ -229,6 +236,18 @@ mod tests {
         let view = build(Some("deploy.yaml"), yaml);
         let text = view.map(|v| v.text).unwrap_or_default();
         assert_eq!(text, "DB_PASSWORD: \"v-1\"\n");
+    }
+
+    #[test]
+    fn compose_environment_items_are_settings_properties_lines_are_not() {
+        let key = ["VENDOR_API", "KEY"].concat();
+        let compose = format!("services:\n  app:\n    environment:\n      - {key}=v-1\n");
+        let text = build(Some("docker-compose.yml"), compose.as_bytes()).map(|v| v.text);
+        assert_eq!(text.as_deref(), Some(format!("{key}: \"v-1\"\n").as_str()));
+        // A properties file's lines are read by the raw scan in their context
+        // (a translation catalog); only generated-looking values join the view.
+        let catalog = format!("{key}=Salas\u{f5}na\n");
+        assert!(build(Some("messages_et.properties"), catalog.as_bytes()).is_none());
     }
 
     #[test]
