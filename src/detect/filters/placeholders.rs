@@ -39,6 +39,11 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "random_chars",
     "randomstring",
     "random_string",
+    "random-string",
+    // A description of the value to put there (`long-and-random-alphanumeric-string`).
+    "alphanumeric",
+    "alpha-numeric",
+    "alpha_numeric",
     "${",
     "{{",
     // Ruby's (and CoffeeScript's, Elixir's) interpolation: `redis://:#{escaped}@…`.

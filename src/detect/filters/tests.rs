@@ -289,10 +289,11 @@ fn encoded_placeholders_are_placeholders() {
         ["rcHu+HzSFw89", "Ypyhn/896A=="].concat().as_bytes()
     ));
     assert!(!is_word_path(b"/etc/shadow"));
-    // A run of dashes as filler.
+    // Stand-ins that say what to put there.
     assert!(is_placeholder(
         ["RANDOMCHARS-----", "lGyjPcRtvP"].concat().as_bytes()
     ));
+    assert!(is_placeholder(b"long-and-random-alpha-numeric-string"));
     // A program name of words, encoded (a documentation example's value).
     assert!(decodes_to_placeholder(
         encode(b"MyVerifierString").as_bytes()
