@@ -16,15 +16,18 @@ learns that obfuscated lowercase words are secrets and that mixed-case strings
 
     python3 scripts/eval/random-keys.py write DIR [--seed N] [--count N]
     python3 scripts/eval/random-keys.py measure DIR [--binary PATH] [-- SCAN ARGS]
+    python3 scripts/eval/random-keys.py compare DIR [--binary PATH]
 
 `measure` prints recall per value kind, length and file format, and lists the
-lines keyhound missed.
+lines keyhound missed; `compare` prints the line recall of keyhound and of
+gitleaks, betterleaks, Kingfisher and detect-secrets when they are on PATH.
 """
 
 import argparse
 import base64
 import html
 import json
+import os
 import random
 import string
 import urllib.parse
@@ -180,9 +183,8 @@ def write(root, seed, count):
         "".join(json.dumps(t) + "\n" for t in truth))
 
 
-def measure(root, binary, scan_args):
-    truth_path = root.parent / (root.name + ".truth.jsonl")
-    truth = [json.loads(line) for line in truth_path.read_text().splitlines()]
+def keyhound_lines(root, binary, scan_args):
+    """The (file name, line) of every location keyhound reports under `root`."""
     out = subprocess.run([binary, "scan", str(root), "-q", "-f", "jsonl", *scan_args],
                          capture_output=True, text=True, check=False)
     if out.returncode not in (0, 1):
@@ -191,6 +193,13 @@ def measure(root, binary, scan_args):
     for line in out.stdout.splitlines():
         for loc in json.loads(line)["locations"]:
             found.add((Path(loc["path"]).name, loc["line"]))
+    return found
+
+
+def measure(root, binary, scan_args):
+    truth_path = root.parent / (root.name + ".truth.jsonl")
+    truth = [json.loads(line) for line in truth_path.read_text().splitlines()]
+    found = keyhound_lines(root, binary, scan_args)
     hits, totals = Counter(), Counter()
     missed = []
     for t in truth:
@@ -209,6 +218,50 @@ def measure(root, binary, scan_args):
         print(f"missed {t['path']}:{t['line']}: {text.strip()}")
 
 
+def other_scanners(root, out_dir):
+    """Lines found by each other scanner on PATH, as {name: {(file name, line)}}."""
+    import shutil
+    import tempfile
+    out_dir = Path(out_dir or tempfile.mkdtemp())
+    runs = {
+        "gitleaks": (["gitleaks", "dir", str(root), "--no-banner", "--exit-code", "0", "-f", "json",
+                      "-r", str(out_dir / "gitleaks.json")], None),
+        "betterleaks": (["betterleaks", "fs", str(root), "--exit-code", "0", "--no-banner", "-o",
+                         str(out_dir / "betterleaks.json")], None),
+        "kingfisher": (["kingfisher", "scan", str(root), "--no-validate", "--no-update-check",
+                        "--format", "json", "-o", str(out_dir / "kingfisher.json")], None),
+        "detect-secrets": (["detect-secrets", "scan", "--all-files", "."], out_dir / "detect-secrets.json"),
+    }
+    found = {}
+    for name, (args, stdout) in runs.items():
+        if not shutil.which(args[0]):
+            continue
+        with open(stdout, "w") if stdout else open(os.devnull, "w") as sink:
+            subprocess.run(args, cwd=root, stdout=sink, stderr=subprocess.DEVNULL, check=False)
+        report = json.loads((out_dir / f"{name}.json").read_text() or "null")
+        if name == "gitleaks":
+            lines = {(Path(f["File"]).name, f["StartLine"]) for f in report or []}
+        elif name == "betterleaks":
+            lines = {(Path(f["location"]["path"]).name, f["location"]["start_line"])
+                     for f in report["findings"]}
+        elif name == "kingfisher":
+            lines = {(Path(f["finding"]["path"]).name, f["finding"]["line"]) for f in report["findings"]}
+        else:
+            lines = {(Path(path).name, r["line_number"]) for path, results in report["results"].items()
+                     for r in results}
+        found[name] = lines
+    return found
+
+
+def compare(root, binary, out_dir):
+    truth = [json.loads(line) for line in (root.parent / (root.name + ".truth.jsonl")).read_text().splitlines()]
+    found = other_scanners(root, out_dir)
+    found["keyhound"] = keyhound_lines(root, binary, [])
+    for name, lines in found.items():
+        hits = sum((t["path"], t["line"]) in lines for t in truth)
+        print(f"{name:<15} {hits:>5}/{len(truth)} = {hits / len(truth):.1%}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command", required=True)
@@ -220,11 +273,17 @@ def main():
     m.add_argument("dir", type=Path)
     m.add_argument("--binary", default=str(HERE / "target/release/keyhound"))
     m.add_argument("scan_args", nargs="*")
+    c = sub.add_parser("compare", help="recall of keyhound and of the other scanners on PATH")
+    c.add_argument("dir", type=Path)
+    c.add_argument("--binary", default=str(HERE / "target/release/keyhound"))
+    c.add_argument("--reports", help="where the other scanners' reports go (default: a temp dir)")
     args = ap.parse_args()
     if args.command == "write":
         write(args.dir, args.seed, args.count)
-    else:
+    elif args.command == "measure":
         measure(args.dir, args.binary, args.scan_args)
+    else:
+        compare(args.dir, args.binary, args.reports)
 
 
 if __name__ == "__main__":
