@@ -305,6 +305,12 @@ fn names_no_secret_by_its_words(identifier: &[u8]) -> bool {
             "salt",
             "signature",
             "proof",
+            // A digest named by its algorithm (`TOKEN_SHA256`, `password_md5`).
+            "md5",
+            "sha1",
+            "sha256",
+            "sha384",
+            "sha512",
         ],
     ) || (encoded && is_one_of(last, &["password", "passwd", "pwd"]))
         // A pass of an algorithm (`hwScaleFilterFirstPass`, `second_pass`).

@@ -544,6 +544,10 @@ fn counts_in_runs(lower: &[u8]) -> bool {
 
 /// Literal words a generic assignment's value may be without being a secret.
 const NON_SECRET_VALUES: &[&str] = &[
+    // A note to fill it in later (`password = "TODO"`).
+    "todo",
+    "tbd",
+    "fixme",
     // nsswitch.conf's sources (`passwd:         compat`).
     "compat",
     // SASL mechanism names (`imap://user;AUTH=EXTERNAL@…`, `auth: PLAIN`).
