@@ -150,6 +150,98 @@ TOKEN_FORMATS = {
 }
 
 
+def negative_line(rng):
+    """A line that is no credential, however close it sits to one: the values the
+    issue lists (placeholders, references and calls, hashes and checksums, UUIDs
+    outside a secret's name, translations, test assertions on fake values),
+    mostly under the same secret names and formats as the positives."""
+    name = rng.choice(SECRET_NAMES)
+    prefix = rng.choice(PREFIXES)
+    full = f"{prefix}_{name}" if prefix else name
+    hex_of = lambda n: "".join(rng.choice("0123456789abcdef") for _ in range(n))
+    b64 = lambda n: base64.b64encode(bytes(rng.randrange(256) for _ in range(n))).decode()
+    uuid = f"{hex_of(8)}-{hex_of(4)}-4{hex_of(3)}-a{hex_of(3)}-{hex_of(12)}"
+    kind = rng.choice(["placeholder", "reference", "hash", "uuid", "translation", "assertion"])
+    if kind == "placeholder":
+        value = rng.choice([f"<{name}>", f"${{{full.upper()}}}", f"{{{{ .Values.{camel(full)} }}}}",
+                            f"%({full})s", "changeme", "x" * rng.choice([16, 32, 40]), "*" * 12,
+                            f"your_{name}_here", "REPLACE_ME", f"<YOUR_{name.upper()}>", "TODO",
+                            f"${{{{ secrets.{full.upper()} }}}}", "{{" + full + "}}"])
+        fmt = rng.choice(list(FORMATS))
+        return kind, fmt, FORMATS[fmt][0], FORMATS[fmt][1](full, value)
+    if kind == "reference":
+        upper, cam = full.upper(), camel(full)
+        return kind, *rng.choice([
+            ("python", ".py", f'{upper} = os.environ["{upper}"]'),
+            ("python", ".py", f'{full} = settings.get("{full}")'),
+            ("javascript", ".js", f"const {cam} = process.env.{upper};"),
+            ("typescript", ".ts", f"  {cam}: config.{cam},"),
+            ("go", ".go", f'\t{camel(full, True)} = os.Getenv("{upper}")'),
+            ("java", ".java", f'    String {cam} = System.getenv("{upper}");'),
+            ("ruby", ".rb", f"  config.{full} = ENV.fetch('{upper}')"),
+            ("yaml", ".yaml", f"  {full}: ${{{upper}}}"),
+            ("env", ".env", f"{upper}=${{VAULT_{upper}}}"),
+            ("csharp", ".cs", f'        var {cam} = Configuration["{camel(full, True)}"];'),
+            ("php", ".php", f"    '{full}' => env('{upper}'),"),
+            ("rust", ".rs", f'let {full} = std::env::var("{upper}")?;'),
+        ])
+    if kind == "hash":
+        return kind, *rng.choice([
+            ("lockfile", "package-lock.json", f'      "integrity": "sha512-{b64(64)}",'),
+            ("lockfile", "yarn.lock", f'  integrity sha1-{b64(20)}'),
+            ("lockfile", "Cargo.lock", f'checksum = "{hex_of(64)}"'),
+            ("yaml", ".yaml", f"  commit: {hex_of(40)}"),
+            ("json", ".json", f'  "sha256": "{hex_of(64)}",'),
+            ("python", ".py", f'{full.upper()}_SHA256 = "{hex_of(64)}"'),
+            ("yaml", ".yaml", f"  {full}_hash: {hex_of(64)}"),
+            ("go", ".go", f'\t{camel(full, True)}Fingerprint = "{hex_of(40)}"'),
+            ("lockfile", "go.sum", f"example.com/mod v1.2.3 h1:{b64(32)}"),
+        ])
+    if kind == "uuid":
+        return kind, *rng.choice([
+            ("json", ".json", f'  "id": "{uuid}",'),
+            ("yaml", ".yaml", f"  request_id: {uuid}"),
+            ("python", ".py", f'TENANT_ID = "{uuid}"'),
+            ("csharp", ".cs", f'        [Guid("{uuid}")]'),
+            ("xml", ".xml", f'  <ProjectGuid>{{{uuid}}}</ProjectGuid>'),
+        ])
+    if kind == "translation":
+        label = rng.choice(["Mot de passe", "Passwort vergessen?", "Contraseña incorrecta",
+                            "Your session token has expired", "Enter your API key",
+                            "Senha", "Пароль", "パスワードを入力してください", "Secret key is required"])
+        return kind, *rng.choice([
+            ("json", ".json", f'  "{camel(full)}Label": "{label}",'),
+            ("yaml", ".yml", f'  {full}_prompt: "{label}"'),
+            ("properties", "messages_xx.properties", f"{full.replace('_', '.')}.label={label}"),
+            ("po", ".po", f'msgstr "{label}"'),
+        ])
+    fake = rng.choice(["wrong-password", "fake-token", "invalid", "not-a-secret", "dummy-key",
+                       "test-secret", "bad_password", "expired-token"])
+    return kind, *rng.choice([
+        ("python", "test_auth.py", f'    assert {full} != "{fake}"'),
+        ("javascript", "auth.test.js", f"  expect({camel(full)}).not.toBe('{fake}');"),
+        ("go", "auth_test.go", f'\tif {camel(full)} == "{fake}" {{'),
+        ("java", "AuthTest.java", f'        assertNotEquals("{fake}", {camel(full)});'),
+    ])
+
+
+def write_negatives(root, seed, count):
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    files, truth = {}, []
+    for _ in range(count):
+        kind, fmt, ext, text = negative_line(rng)
+        path = f"{fmt}{ext}" if ext.startswith(".") else ext
+        lines = files.setdefault(path, [])
+        lines.extend(text.split("\n"))
+        truth.append({"path": path, "line": len(lines), "kind": kind, "format": fmt,
+                      "label": "negative"})
+    for path, lines in files.items():
+        (root / path).write_text("\n".join(lines) + "\n")
+    (root.parent / (root.name + ".truth.jsonl")).write_text(
+        "".join(json.dumps(t) + "\n" for t in truth))
+
+
 def write(root, seed, count):
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
@@ -257,9 +349,11 @@ def compare(root, binary, out_dir):
     truth = [json.loads(line) for line in (root.parent / (root.name + ".truth.jsonl")).read_text().splitlines()]
     found = other_scanners(root, out_dir)
     found["keyhound"] = keyhound_lines(root, binary, [])
+    negative = all(t.get("label") == "negative" for t in truth)
     for name, lines in found.items():
         hits = sum((t["path"], t["line"]) in lines for t in truth)
-        print(f"{name:<15} {hits:>5}/{len(truth)} = {hits / len(truth):.1%}")
+        what = "flagged (false positives)" if negative else "found"
+        print(f"{name:<15} {hits:>5}/{len(truth)} {what} = {hits / len(truth):.1%}")
 
 
 def main():
@@ -269,6 +363,9 @@ def main():
     w.add_argument("dir", type=Path)
     w.add_argument("--seed", type=int, default=1)
     w.add_argument("--count", type=int, default=2000)
+    w.add_argument("--negatives", action="store_true",
+                   help="write non-secrets in the same places instead (placeholders, references, "
+                        "hashes, UUIDs, translations, assertions)")
     m = sub.add_parser("measure")
     m.add_argument("dir", type=Path)
     m.add_argument("--binary", default=str(HERE / "target/release/keyhound"))
@@ -279,7 +376,7 @@ def main():
     c.add_argument("--reports", help="where the other scanners' reports go (default: a temp dir)")
     args = ap.parse_args()
     if args.command == "write":
-        write(args.dir, args.seed, args.count)
+        (write_negatives if args.negatives else write)(args.dir, args.seed, args.count)
     elif args.command == "measure":
         measure(args.dir, args.binary, args.scan_args)
     else:
