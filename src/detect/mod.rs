@@ -420,6 +420,12 @@ fn accept(
                 || filters::is_beside_documented_example(bytes, &secret)
                 || filters::names_a_secret(value)))
         || (scored && filters::is_code_context(bytes, key_start, &secret))
+        // The unscored generic rules of a format or provider read the name too
+        // (`JWT_SECRET_SHA256 = "…"`); a salt rule is about salts.
+        || (rule.spec.generic
+            && !scored
+            && !rule.spec.id.contains("salt")
+            && filters::is_assigned_to_public_name(bytes, &secret))
         // Keys and tokens are machine-made; passwords are made of words. A
         // provider's key is never a camelCase phrase of words either
         // (`UniformBucketLevelAccess` after a provider name inside a word).

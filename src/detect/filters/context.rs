@@ -351,6 +351,26 @@ const TEST_RESULTS: &[&str] = &[
     "ERROR: ",
 ];
 
+/// True when the value is assigned (`=`, `:`, `=>`, `:=`) straight to a name
+/// that names a public or derived value (`JWT_SECRET_SHA256 = "…"`,
+/// `"tokenFingerprint": "…"`): the name check of the scored rules, for the
+/// generic rules of a known provider or format, which are not scored.
+pub fn is_assigned_to_public_name(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
+    let before = &bytes[line_start(bytes, secret.start)..secret.start];
+    let trim = |s: &[u8], set: &[u8]| -> usize {
+        s.len() - s.iter().rev().take_while(|b| set.contains(b)).count()
+    };
+    let end = trim(before, b"\"'` \t");
+    let operator_end = end;
+    let end = trim(&before[..end], b"=:>");
+    if end == operator_end || operator_end - end > 2 {
+        return false;
+    }
+    let end = trim(&before[..end], b"\"'` \t]");
+    let start = run_start(before, end, |b| is_word_byte(b) || matches!(b, b'-' | b'.'));
+    start < end && names_public_value(&before[start..end])
+}
+
 /// True when a generic candidate is code rather than an assignment of a
 /// literal, judged from its surroundings: a type annotation (`password:
 /// LPCWSTR,`, `token: String = ...`) or a variable named like its key
@@ -983,6 +1003,20 @@ mod tests {
         );
         let at = text.find(&uuid(2)).unwrap_or(0);
         assert!(!is_enum_of_ids(text.as_bytes(), &(at..at + 36)));
+    }
+
+    #[test]
+    fn values_assigned_to_a_derived_name() {
+        let digest = "1c029c677ff148e3af26e5621a692e47";
+        let at = |text: &str| {
+            let start = text.find(digest).unwrap_or(0);
+            is_assigned_to_public_name(text.as_bytes(), &(start..start + digest.len()))
+        };
+        assert!(at(&format!("JWT_{}_SHA256 = \"{digest}\"\n", "SECRET")));
+        assert!(at(&format!("  \"tokenFingerprint\": \"{digest}\",\n")));
+        assert!(!at(&format!("JWT_{} = \"{digest}\"\n", "SECRET")));
+        // Not an assignment: a call's argument is no name's value.
+        assert!(!at(&format!("check_hash(\"{digest}\")\n")));
     }
 
     #[test]

@@ -10,10 +10,10 @@ mod tests;
 mod values;
 
 pub use context::{
-    is_beside_documented_example, is_code_context, is_compared_or_substituted, is_enum_of_ids,
-    is_ldap_name_part, is_markup_binding, is_message_catalog_entry, is_namespaced_command,
-    is_passwd_format, is_processing_pass, is_test_result_line, repeats_a_key_word,
-    repeats_the_user_name,
+    is_assigned_to_public_name, is_beside_documented_example, is_code_context,
+    is_compared_or_substituted, is_enum_of_ids, is_ldap_name_part, is_markup_binding,
+    is_message_catalog_entry, is_namespaced_command, is_passwd_format, is_processing_pass,
+    is_test_result_line, repeats_a_key_word, repeats_the_user_name,
 };
 pub use names::{is_lone_word, is_word_identifier, is_word_path, is_word_phrase, names_a_secret};
 pub use placeholders::{
