@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes a tree of random credentials assigned to secret names, one per line,
 in the formats people keep them in (dotenv, YAML, JSON, TOML, INI, properties,
-XML, shell, Dockerfile, Compose, Kubernetes env, Terraform and code in twenty
-languages; passwords also in connection strings, URLs, SQL and command lines,
-tokens in Authorization headers), and measures keyhound on it.
+XML, shell, Dockerfile, Compose, Kubernetes env, Terraform, code in twenty
+languages and arguments of a client's constructor or setter, a query string;
+passwords also in connection strings, URLs, SQL and command lines, tokens in
+Authorization headers), and measures keyhound on it.
 
 Every value is random: letters and digits, hex, base64 (standard and URL-safe,
 with and without padding), lowercase and digits, and generated passwords with
@@ -131,6 +132,16 @@ FORMATS = {
     "compose": ("docker-compose.yml", lambda n, v: f"      - {n.upper()}={v}"),
     "k8s-env": ("deployment.yaml",
                 lambda n, v: f"        - name: {n.upper()}\n          value: {yaml_plain(v)}"),
+    # Passed to a client where it is made: keyword arguments, option objects,
+    # struct literals, setters, a query string.
+    "python-kwarg": ("client.py", lambda n, v: f'client = Client({n}="{v}", timeout=30)'),
+    "js-options": ("client.js", lambda n, v: f"const client = createClient({{ {camel(n)}: '{v}' }});"),
+    "go-struct": ("client.go", lambda n, v: f'\tcfg := Config{{{camel(n, True)}: "{v}", Retries: 3}}'),
+    "java-setter": ("Client.java", lambda n, v: f'        config.set{camel(n, True)}("{v}");'),
+    "csharp-init": ("Client.cs", lambda n, v: f'        var options = new Options {{ {camel(n, True)} = "{v}" }};'),
+    "ruby-kwarg": ("client.rb", lambda n, v: f"  client = Client.new({n}: '{v}')"),
+    "php-array": ("client.php", lambda n, v: f"$client = new Client(['{n}' => '{v}']);"),
+    "query": ("urls.txt", lambda n, v: f"https://api.internal/v1/items?{n}={urllib.parse.quote(v, safe='')}&page=2"),
 }
 
 # Formats that carry a password whatever the setting is called: a connection
