@@ -165,75 +165,85 @@ def negative_line(rng):
     """A line that is no credential, however close it sits to one: the values the
     issue lists (placeholders, references and calls, hashes and checksums, UUIDs
     outside a secret's name, translations, test assertions on fake values),
-    mostly under the same secret names and formats as the positives."""
+    mostly under the same secret names and formats as the positives. Returns
+    (kind, format, file extension or name, line)."""
     name = rng.choice(SECRET_NAMES)
     prefix = rng.choice(PREFIXES)
     full = f"{prefix}_{name}" if prefix else name
+    upper, cam, pascal = full.upper(), camel(full), camel(full, True)
     hex_of = lambda n: "".join(rng.choice("0123456789abcdef") for _ in range(n))
     b64 = lambda n: base64.b64encode(bytes(rng.randrange(256) for _ in range(n))).decode()
-    uuid = f"{hex_of(8)}-{hex_of(4)}-4{hex_of(3)}-a{hex_of(3)}-{hex_of(12)}"
     kind = rng.choice(["placeholder", "reference", "hash", "uuid", "translation", "assertion"])
     if kind == "placeholder":
-        value = rng.choice([f"<{name}>", f"${{{full.upper()}}}", f"{{{{ .Values.{camel(full)} }}}}",
+        value = rng.choice([f"<{name}>", f"${{{upper}}}", f"{{{{ .Values.{cam} }}}}",
                             f"%({full})s", "changeme", "x" * rng.choice([16, 32, 40]), "*" * 12,
                             f"your_{name}_here", "REPLACE_ME", f"<YOUR_{name.upper()}>", "TODO",
-                            f"${{{{ secrets.{full.upper()} }}}}", "{{" + full + "}}"])
+                            f"${{{{ secrets.{upper} }}}}", "{{" + full + "}}"])
         fmt = rng.choice(list(FORMATS))
         return kind, fmt, FORMATS[fmt][0], FORMATS[fmt][1](full, value)
-    if kind == "reference":
-        upper, cam = full.upper(), camel(full)
-        return kind, *rng.choice([
+    # Each kind's lines as (format, extension or file name, line); only the chosen
+    # kind's are built (they draw random digests from `rng`).
+    lines = {
+        "reference": lambda: [
             ("python", ".py", f'{upper} = os.environ["{upper}"]'),
             ("python", ".py", f'{full} = settings.get("{full}")'),
             ("javascript", ".js", f"const {cam} = process.env.{upper};"),
             ("typescript", ".ts", f"  {cam}: config.{cam},"),
-            ("go", ".go", f'\t{camel(full, True)} = os.Getenv("{upper}")'),
+            ("go", ".go", f'\t{pascal} = os.Getenv("{upper}")'),
             ("java", ".java", f'    String {cam} = System.getenv("{upper}");'),
             ("ruby", ".rb", f"  config.{full} = ENV.fetch('{upper}')"),
             ("yaml", ".yaml", f"  {full}: ${{{upper}}}"),
             ("env", ".env", f"{upper}=${{VAULT_{upper}}}"),
-            ("csharp", ".cs", f'        var {cam} = Configuration["{camel(full, True)}"];'),
+            ("csharp", ".cs", f'        var {cam} = Configuration["{pascal}"];'),
             ("php", ".php", f"    '{full}' => env('{upper}'),"),
             ("rust", ".rs", f'let {full} = std::env::var("{upper}")?;'),
-        ])
-    if kind == "hash":
-        return kind, *rng.choice([
+        ],
+        "hash": lambda: [
             ("lockfile", "package-lock.json", f'      "integrity": "sha512-{b64(64)}",'),
-            ("lockfile", "yarn.lock", f'  integrity sha1-{b64(20)}'),
+            ("lockfile", "yarn.lock", f"  integrity sha1-{b64(20)}"),
             ("lockfile", "Cargo.lock", f'checksum = "{hex_of(64)}"'),
             ("yaml", ".yaml", f"  commit: {hex_of(40)}"),
             ("json", ".json", f'  "sha256": "{hex_of(64)}",'),
-            ("python", ".py", f'{full.upper()}_SHA256 = "{hex_of(64)}"'),
+            ("python", ".py", f'{upper}_SHA256 = "{hex_of(64)}"'),
             ("yaml", ".yaml", f"  {full}_hash: {hex_of(64)}"),
-            ("go", ".go", f'\t{camel(full, True)}Fingerprint = "{hex_of(40)}"'),
+            ("go", ".go", f'\t{pascal}Fingerprint = "{hex_of(40)}"'),
             ("lockfile", "go.sum", f"example.com/mod v1.2.3 h1:{b64(32)}"),
-        ])
-    if kind == "uuid":
-        return kind, *rng.choice([
-            ("json", ".json", f'  "id": "{uuid}",'),
-            ("yaml", ".yaml", f"  request_id: {uuid}"),
-            ("python", ".py", f'TENANT_ID = "{uuid}"'),
-            ("csharp", ".cs", f'        [Guid("{uuid}")]'),
-            ("xml", ".xml", f'  <ProjectGuid>{{{uuid}}}</ProjectGuid>'),
-        ])
-    if kind == "translation":
-        label = rng.choice(["Mot de passe", "Passwort vergessen?", "Contraseña incorrecta",
-                            "Your session token has expired", "Enter your API key",
-                            "Senha", "Пароль", "パスワードを入力してください", "Secret key is required"])
-        return kind, *rng.choice([
-            ("json", ".json", f'  "{camel(full)}Label": "{label}",'),
-            ("yaml", ".yml", f'  {full}_prompt: "{label}"'),
-            ("properties", "messages_xx.properties", f"{full.replace('_', '.')}.label={label}"),
-            ("po", ".po", f'msgstr "{label}"'),
-        ])
-    fake = rng.choice(["wrong-password", "fake-token", "invalid", "not-a-secret", "dummy-key",
-                       "test-secret", "bad_password", "expired-token"])
-    return kind, *rng.choice([
-        ("python", "test_auth.py", f'    assert {full} != "{fake}"'),
-        ("javascript", "auth.test.js", f"  expect({camel(full)}).not.toBe('{fake}');"),
-        ("go", "auth_test.go", f'\tif {camel(full)} == "{fake}" {{'),
-        ("java", "AuthTest.java", f'        assertNotEquals("{fake}", {camel(full)});'),
-    ])
+        ],
+        "uuid": lambda: [
+            (fmt, ext, line.format(f"{hex_of(8)}-{hex_of(4)}-4{hex_of(3)}-a{hex_of(3)}-{hex_of(12)}"))
+            for fmt, ext, line in [
+                ("json", ".json", '  "id": "{}",'),
+                ("yaml", ".yaml", "  request_id: {}"),
+                ("python", ".py", 'TENANT_ID = "{}"'),
+                ("csharp", ".cs", '        [Guid("{}")]'),
+                ("xml", ".xml", "  <ProjectGuid>{{{}}}</ProjectGuid>"),
+            ]
+        ],
+        "translation": lambda: [
+            (fmt, ext, line.format(rng.choice([
+                "Mot de passe", "Passwort vergessen?", "Contraseña incorrecta",
+                "Your session token has expired", "Enter your API key", "Senha", "Пароль",
+                "パスワードを入力してください", "Secret key is required"])))
+            for fmt, ext, line in [
+                ("json", ".json", f'  "{cam}Label": "{{}}",'),
+                ("yaml", ".yml", f'  {full}_prompt: "{{}}"'),
+                ("properties", "messages_xx.properties", f"{full.replace('_', '.')}.label={{}}"),
+                ("po", ".po", 'msgstr "{}"'),
+            ]
+        ],
+        "assertion": lambda: [
+            (fmt, ext, line.format(rng.choice([
+                "wrong-password", "fake-token", "invalid", "not-a-secret", "dummy-key",
+                "test-secret", "bad_password", "expired-token"])))
+            for fmt, ext, line in [
+                ("python", "test_auth.py", f'    assert {full} != "{{}}"'),
+                ("javascript", "auth.test.js", f"  expect({cam}).not.toBe('{{}}');"),
+                ("go", "auth_test.go", f'\tif {cam} == "{{}}" {{{{'),
+                ("java", "AuthTest.java", f'        assertNotEquals("{{}}", {cam});'),
+            ]
+        ],
+    }
+    return kind, *rng.choice(lines[kind]())
 
 
 def write_negatives(root, seed, count):
