@@ -354,7 +354,8 @@ const TEST_RESULTS: &[&str] = &[
 /// True when the value is assigned (`=`, `:`, `=>`, `:=`) straight to a name
 /// that names a public or derived value (`JWT_SECRET_SHA256 = "…"`,
 /// `"tokenFingerprint": "…"`): the name check of the scored rules, for the
-/// generic rules of a known provider or format, which are not scored.
+/// generic rules that are not scored (a known provider's or format's, and the
+/// precise contexts such as `#define`).
 pub fn is_assigned_to_public_name(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
     let before = &bytes[line_start(bytes, secret.start)..secret.start];
     let trim = |s: &[u8], set: &[u8]| -> usize {
