@@ -147,6 +147,14 @@ impl PublicKey {
         })
     }
 
+    /// Ed25519 from its 32-byte private seed (RFC 8032 section 5.1.5): what an
+    /// OpenSSL PKCS#8 key holds, without the public key PKCS#8 v2 may add.
+    pub fn ed25519_from_seed(seed: &[u8]) -> Option<Self> {
+        let seed: [u8; 32] = seed.try_into().ok()?;
+        let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key();
+        Self::ed25519(public.as_bytes())
+    }
+
     /// An algorithm without parameters whose raw public key is the bit
     /// string (Ed448, X25519, X448).
     pub fn raw(oid: ObjectIdentifier, key: &[u8]) -> Option<Self> {

@@ -240,8 +240,19 @@ fn pkcs8(der: &[u8], evidence: &mut Evidence) -> bool {
             }
         }
         _ => {
-            // Ed25519 and friends: the public key is there in PKCS#8 v2.
-            if let Some(public) = info.public_key.and_then(|k| PublicKey::raw(oid, k)) {
+            // Ed25519 and friends: the public key is there in PKCS#8 v2; an
+            // Ed25519 key without it (OpenSSL's) yields it from its seed, an
+            // OCTET STRING inside the private key field (RFC 8410 section 7).
+            let public = info
+                .public_key
+                .and_then(|k| PublicKey::raw(oid, k))
+                .or_else(|| {
+                    let seed = der::asn1::OctetStringRef::from_der(info.private_key).ok()?;
+                    (oid == keyinfo::ED25519)
+                        .then(|| PublicKey::ed25519_from_seed(seed.as_bytes()))
+                        .flatten()
+                });
+            if let Some(public) = public {
                 public.describe(evidence);
             }
         }
@@ -287,6 +298,7 @@ mod tests {
     };
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD;
+    use sha2::{Digest, Sha256};
     /// The pass phrase of the test keys, split so the source holds no
     /// `pass:` literal (keyhound scans its own source in a test).
     const PASSOUT: &str = concat!("pass", ":", "test-only");
@@ -297,6 +309,36 @@ mod tests {
 
     fn cert(secret: &str) -> Evidence {
         examine_with(secret, &["x509"])
+    }
+
+    #[test]
+    fn ed25519_pkcs8_v1_keys_yield_their_public_key() {
+        // RFC 8032 section 7.1, test 1: the seed and the public key it gives.
+        let hex = |h: &str| -> Vec<u8> {
+            (0..h.len())
+                .step_by(2)
+                .filter_map(|i| u8::from_str_radix(&h[i..i + 2], 16).ok())
+                .collect()
+        };
+        let seed = hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+        let public = hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+        // OpenSSL's PKCS#8 v1 form: version 0, the Ed25519 OID, the seed.
+        let mut der = hex("302e020100300506032b657004220420");
+        der.extend_from_slice(&seed);
+        let pem = format!(
+            "-----BEGIN {0}-----\n{1}\n-----END {0}-----\n",
+            ["PRIVATE", "KEY"].join(" "),
+            STANDARD.encode(&der)
+        );
+        let mut spki = hex("302a300506032b6570032100");
+        spki.extend_from_slice(&public);
+        let expected: String = Sha256::digest(&spki)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let ev = key(&pem);
+        assert_eq!(ev.attributes["algorithm"], "ed25519");
+        assert_eq!(ev.public_key_sha256.as_deref(), Some(expected.as_str()));
     }
 
     #[test]
