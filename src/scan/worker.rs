@@ -262,8 +262,10 @@ impl<'r> Worker<'r> {
         let mut tokens = Vec::new();
         self.finder.find(bytes, &mut budget, &mut tokens);
         // Generic matches that are exactly an encoded token (`password:
-        // <base64>`): if the decoding matches the same rule, the decoded
-        // value is the secret and the encoded text is dropped below.
+        // <base64>`, a Kubernetes Secret's data value): if the decoding
+        // matches the same rule or a provider's rule, the decoded value is
+        // the secret (`ghp_…` inside the base64) and the encoded text is
+        // dropped below, so one credential is not reported twice.
         let mut encoded_generic: Vec<(usize, Range<usize>)> = Vec::new();
         for token in tokens {
             let covered = self
@@ -271,7 +273,12 @@ impl<'r> Worker<'r> {
                 .iter()
                 .filter(|m| overlaps(&m.secret, &token.span))
                 .filter(|m| {
-                    let exact = m.secret == token.span && self.rules.rules()[m.rule].scored();
+                    // (Not a rule that reads the decoding itself: a Docker
+                    // `auth` is a registry credential around the token.)
+                    let rule = &self.rules.rules()[m.rule];
+                    let exact = m.secret == token.span
+                        && rule.spec.generic
+                        && (rule.scored() || rule.spec.decodes_to.is_none());
                     if exact {
                         encoded_generic.push((m.rule, m.secret.clone()));
                     }
@@ -289,9 +296,13 @@ impl<'r> Worker<'r> {
             };
             self.scan_level(level, &mut budget, &mut found);
         }
+        let rules = self.rules.rules();
         for (rule, span) in encoded_generic {
             // Unconfirmed by the decoding, the encoded match stays.
-            if found.iter().any(|d| d.rule == rule && d.token == span) {
+            let confirmed = |d: &DecodedMatch| {
+                d.token == span && (d.rule == rule || !rules[d.rule].spec.generic)
+            };
+            if found.iter().any(confirmed) {
                 self.matches
                     .retain(|m| !(m.rule == rule && m.secret == span));
             }
@@ -484,6 +495,24 @@ mod tests {
         assert!(found.iter().all(|h| h.secret.expose() != key), "{found:?}");
         let found = hits(&rules, 0, doc.as_bytes());
         assert!(found.iter().all(|h| h.encoding.is_empty()), "{found:?}");
+    }
+
+    #[test]
+    fn a_provider_token_in_base64_is_reported_once() {
+        let Ok(rules) = RuleSet::builtin() else {
+            panic!("built-in rules load");
+        };
+        let key = fake_key();
+        let doc = format!(
+            "apiVersion: v1\nkind: Secret\ndata:\n  STRIPE_KEY: {}\n",
+            STANDARD.encode(&key)
+        );
+        let found = hits(&rules, 2, doc.as_bytes());
+        // The decoded Stripe key, not also the Secret's data value or a
+        // generic key around the same base64.
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].secret.expose(), key);
+        assert_eq!(found[0].encoding, ["base64"]);
     }
 
     #[test]
