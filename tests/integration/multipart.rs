@@ -116,8 +116,8 @@ fn connection_users_are_parts_and_optional_parts_lower_nothing() {
     let report = run.json();
 
     let url = finding(&report, "postgres.uri-password", &db_password);
-    assert_eq!(part_names(url), ["user"]);
-    assert_eq!(url["parts"][0]["value"], "app_rw");
+    assert_eq!(part_names(url), ["host", "user"]);
+    assert_eq!(url["parts"][1]["value"], "app_rw");
     let generic = finding(&report, "generic.password", &password);
     assert_eq!(part_names(generic), ["user"]);
     assert_eq!(generic["parts"][0]["value"], "svc_orders");
@@ -142,7 +142,12 @@ fn secrets_carry_the_identity_they_belong_to() {
     let store_secret = format!("{}=", fake.string(BASE64, 43));
     let bus_key = format!("{}=", fake.string(BASE64, 43));
     let netrc_password = fake.string(ENTRA, 18);
+    let db_password = fake.string(ENTRA, 20);
     let tree = Tree::new();
+    tree.write(
+        "db.env",
+        format!("DATABASE_URL=postgres://ledger:{db_password}@db-1.internal:5432/ledger\n"),
+    );
     tree.write(
         "auth0.env",
         format!(
@@ -185,6 +190,10 @@ fn secrets_carry_the_identity_they_belong_to() {
     let netrc = finding(&report, "netrc.password", &netrc_password);
     assert_eq!(part_names(netrc), ["machine"]);
     assert_eq!(netrc["parts"][0]["value"], "artifacts.corp.example");
+    let db = finding(&report, "postgres.uri-password", &db_password);
+    assert_eq!(part_names(db), ["host", "user"]);
+    assert_eq!(db["parts"][0]["value"], "db-1.internal:5432");
+    assert_eq!(db["evidence"]["principal"], "ledger@db-1.internal");
 }
 
 #[test]
