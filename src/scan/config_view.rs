@@ -44,7 +44,7 @@ fn format_of(path: Option<&str>, bytes: &[u8]) -> Option<Format> {
 pub fn build(path: Option<&str>, bytes: &[u8]) -> Option<View> {
     let format = format_of(path, bytes)?;
     if bytes.len() > config::MAX_PARSED_SIZE
-        || !config::mentions_secret_words(bytes)
+        || (!matches!(format, Format::TokenFile(_)) && !config::mentions_secret_words(bytes))
         || (format == Format::Yaml && config::is_unrendered_template(bytes))
     {
         return None;
@@ -261,6 +261,18 @@ mod tests {
         let placed = view.place_secret(yaml, (8..11, 0..5), &(8..11));
         let at = yaml.len() - "v-2\n".len();
         assert_eq!(placed, Some(at..at + 3));
+    }
+
+    #[test]
+    fn a_token_file_is_read_under_its_name() {
+        let token = ["s.", "Lq3mVx8pTz2RwK7nB4cY9hJd"].concat();
+        let text = build(
+            Some("home/ci/.vault-token"),
+            format!("{token}\n").as_bytes(),
+        )
+        .map(|v| v.text);
+        assert_eq!(text, Some(format!("VAULT_TOKEN: \"{token}\"\n")));
+        assert!(build(Some("docs/vault-token.md"), token.as_bytes()).is_none());
     }
 
     #[test]

@@ -55,7 +55,13 @@ pub enum Format {
     /// One `key = value` per line: Java `.properties`, INI (`.ini`, `.cfg`),
     /// dotenv (`.env`, `.env.production`).
     Lines,
+    /// A file that holds one credential and nothing else, named for what it
+    /// holds (Vault's `~/.vault-token`): the whole content under that name.
+    TokenFile(&'static str),
 }
+
+/// Files that hold one credential, by file name, and the name it is read under.
+const TOKEN_FILES: &[(&str, &str)] = &[(".vault-token", "VAULT_TOKEN")];
 
 /// What a configuration file holds that is worth a second look.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +126,9 @@ pub enum ParseError {
 /// left to the raw scan (they are large and their keys are not secrets').
 pub fn format_of(path: &str) -> Option<Format> {
     let name = path.rsplit(['/', '\\', '!']).next().unwrap_or(path);
+    if let Some(&(_, key)) = TOKEN_FILES.iter().find(|(file, _)| name == *file) {
+        return Some(Format::TokenFile(key));
+    }
     let extension = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     if name.starts_with(".env") && !name.ends_with(".example") && !name.ends_with(".sample") {
         return Some(Format::Lines);
@@ -174,6 +183,15 @@ pub fn entries(format: Format, text: &str) -> Result<Vec<Entry>, ParseError> {
         Format::Xml => xml::entries(text, &mut out)?,
         Format::Notebook => notebook::entries(text, &mut out)?,
         Format::Lines => lines::entries(text, &mut out),
+        Format::TokenFile(key) => {
+            let value = text.trim();
+            if is_kept(value) && !value.contains(char::is_whitespace) {
+                out.push(Entry::KeyValue {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                });
+            }
+        }
     }
     out.truncate(MAX_ENTRIES);
     Ok(out)
