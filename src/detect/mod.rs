@@ -424,7 +424,7 @@ fn accept(
         // (`JWT_SECRET_SHA256 = "…"`); a salt rule is about salts.
         || (rule.spec.generic
             && !scored
-            && !rule.spec.id.contains("salt")
+            && !score::is_salt_rule(&rule.spec.id)
             && filters::is_assigned_to_public_name(bytes, &secret))
         // Keys and tokens are machine-made; passwords are made of words. A
         // provider's key is never a camelCase phrase of words either

@@ -208,7 +208,13 @@ pub(crate) fn is_token_or_key_rule(id: &str) -> bool {
 /// True for the generic rules of machine-made values: tokens, keys and
 /// application salts (`generic.salt`, unscored, so outside the model's groups).
 pub(crate) fn is_machine_made_rule(id: &str) -> bool {
-    is_token_or_key_rule(id) || id.contains("salt")
+    is_token_or_key_rule(id) || is_salt_rule(id)
+}
+
+/// True for the rules of application salts and peppers (`generic.salt`),
+/// whose names the name checks would read as derived values.
+pub(crate) fn is_salt_rule(id: &str) -> bool {
+    id.contains("salt")
 }
 
 /// Feature groups of the generic rules, by their ids.

@@ -358,18 +358,17 @@ const TEST_RESULTS: &[&str] = &[
 /// precise contexts such as `#define`).
 pub fn is_assigned_to_public_name(bytes: &[u8], secret: &std::ops::Range<usize>) -> bool {
     let before = &bytes[line_start(bytes, secret.start)..secret.start];
-    let trim = |s: &[u8], set: &[u8]| -> usize {
-        s.len() - s.iter().rev().take_while(|b| set.contains(b)).count()
-    };
-    let end = trim(before, b"\"'` \t");
-    let operator_end = end;
-    let end = trim(&before[..end], b"=:>");
-    if end == operator_end || operator_end - end > 2 {
+    let to_operator = trim_end(before, b"\"'` \t");
+    let to_name = trim_end(to_operator, b"=:>");
+    // One operator of one or two characters (`=`, `:`, `=>`, `:=`).
+    if !(1..=2).contains(&(to_operator.len() - to_name.len())) {
         return false;
     }
-    let end = trim(&before[..end], b"\"'` \t]");
-    let start = run_start(before, end, |b| is_word_byte(b) || matches!(b, b'-' | b'.'));
-    start < end && names_public_value(&before[start..end])
+    let name = trim_end(to_name, b"\"'` \t]");
+    let start = run_start(name, name.len(), |b| {
+        is_word_byte(b) || matches!(b, b'-' | b'.')
+    });
+    start < name.len() && names_public_value(&name[start..])
 }
 
 /// True when a generic candidate is code rather than an assignment of a

@@ -467,24 +467,25 @@ pub(super) fn identifier_words(identifier: &[u8]) -> impl Iterator<Item = &[u8]>
                 if rest.is_empty() {
                     return None;
                 }
-                // A hump (`hashedPassword`) or the end of an acronym before a
-                // word (`ECDHKey`, `HTTPServer`).
-                let hump = rest.windows(2).position(|w| {
-                    (w[0].is_ascii_lowercase() || w[0].is_ascii_digit())
-                        && w[1].is_ascii_uppercase()
-                });
-                // (Two letters at least: `IPv4`, `AMaze` stay whole.)
-                let acronym_end = rest
-                    .windows(4)
-                    .position(|w| {
-                        w[..3].iter().all(u8::is_ascii_uppercase) && w[3].is_ascii_lowercase()
+                // One pass to the first cut: after a hump (`hashedPassword`) or
+                // after an acronym of two letters or more that a word follows
+                // (`ECDHKey`, `HTTPServer`; `IPv4` and `AMaze` stay whole).
+                let cut = (0..rest.len())
+                    .find_map(|i| {
+                        let w = &rest[i..];
+                        let hump = w.len() >= 2
+                            && (w[0].is_ascii_lowercase() || w[0].is_ascii_digit())
+                            && w[1].is_ascii_uppercase();
+                        let acronym_end = w.len() >= 4
+                            && w[..3].iter().all(u8::is_ascii_uppercase)
+                            && w[3].is_ascii_lowercase();
+                        if hump {
+                            Some(i + 1)
+                        } else {
+                            acronym_end.then_some(i + 2)
+                        }
                     })
-                    .map(|at| at + 1);
-                let cut = hump
-                    .into_iter()
-                    .chain(acronym_end)
-                    .min()
-                    .map_or(rest.len(), |at| at + 1);
+                    .unwrap_or(rest.len());
                 let (word, tail) = rest.split_at(cut);
                 rest = tail;
                 Some(word)
