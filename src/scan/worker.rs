@@ -267,7 +267,18 @@ impl<'r> Worker<'r> {
         // the secret (`ghp_…` inside the base64) and the encoded text is
         // dropped below, so one credential is not reported twice.
         let mut encoded_generic: Vec<(usize, Range<usize>)> = Vec::new();
+        // Tokens a provider rule read whole and judged by their decoding
+        // (`decodes_to`: a Docker `auth`, a Basic header): a generic match
+        // on the decoded `user:password` is that same credential.
+        let mut read_whole: Vec<Range<usize>> = Vec::new();
         for token in tokens {
+            let rules = self.rules.rules();
+            if self.matches.iter().any(|m| {
+                let spec = &rules[m.rule].spec;
+                m.secret == token.span && !spec.generic && spec.decodes_to.is_some()
+            }) {
+                read_whole.push(token.span.clone());
+            }
             let covered = self
                 .matches
                 .iter()
@@ -297,6 +308,7 @@ impl<'r> Worker<'r> {
             self.scan_level(level, &mut budget, &mut found);
         }
         let rules = self.rules.rules();
+        found.retain(|d| !(rules[d.rule].spec.generic && read_whole.contains(&d.token)));
         for (rule, span) in encoded_generic {
             // Unconfirmed by the decoding, the encoded match stays.
             let confirmed = |d: &DecodedMatch| {
@@ -513,6 +525,38 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].secret.expose(), key);
         assert_eq!(found[0].encoding, ["base64"]);
+    }
+
+    #[test]
+    fn a_docker_auth_is_one_registry_credential() {
+        let Ok(rules) = RuleSet::builtin() else {
+            panic!("built-in rules load");
+        };
+        let password = ["Nq", "VwYS81VP7Hb1DX8pPd5khx"].concat();
+        let doc = format!(
+            "{{\n  \"auths\": {{\n    \"registry.example.com\": {{\n      \"auth\": \"{}\"\n    }}\n  }}\n}}\n",
+            STANDARD.encode(format!("deploybot:{password}"))
+        );
+        let found = hits(&rules, 2, doc.as_bytes());
+        // The registry credential with its registry, not also the decoded
+        // `user:password` pair as a generic secret.
+        assert_eq!(found.len(), 1, "{found:?}");
+        let rule = &rules.rules()[found[0].rule];
+        assert_eq!(rule.spec.id, "docker.registry-auth");
+        let registry: Vec<_> = found[0].parts.iter().map(|p| p.value.expose()).collect();
+        assert_eq!(registry, ["registry.example.com"]);
+
+        // A provider token as the password is still its own finding.
+        let token = fake_key();
+        let doc = format!(
+            "{{\"auths\": {{\"ghcr.io\": {{\"auth\": \"{}\"}}}}}}",
+            STANDARD.encode(format!("deploybot:{token}"))
+        );
+        let found = hits(&rules, 2, doc.as_bytes());
+        assert!(
+            found.iter().any(|h| h.secret.expose() == token),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! | name | file | understands |
 //! | --- | --- | --- |
 //! | `aws-key-id` | `aws.rs` | AWS access key ids (type, account id) |
+//! | `basic-auth` | `basic.rs` | base64 `user:password` pairs (HTTP Basic, Docker `auth`) |
 //! | `connection-string` | `uri.rs` | database/broker URIs, ADO.NET and Azure connection strings |
 //! | `gcp-service-account` | `gcp.rs` | service-account keys (email, project) |
 //! | `github-checksum` | `github.rs` | GitHub token prefixes and CRC32 checksums |
@@ -31,6 +32,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 mod aws;
+mod basic;
 mod gcp;
 mod github;
 mod gitlab;
@@ -49,6 +51,7 @@ mod x509;
 /// Names a rule may list in `validate = [...]` (a closed set).
 pub const VALIDATORS: &[&str] = &[
     "aws-key-id",
+    "basic-auth",
     "connection-string",
     "gcp-service-account",
     "github-checksum",
@@ -76,6 +79,11 @@ const REGISTRY: &[Validator] = &[
         name: "aws-key-id",
         shape: aws::shape,
         run: aws::run,
+    },
+    Validator {
+        name: "basic-auth",
+        shape: basic::shape,
+        run: basic::run,
     },
     Validator {
         name: "connection-string",

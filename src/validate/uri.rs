@@ -102,7 +102,7 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// Splits `host:port`, `[v6]:port` or `host,port` (SQL Server).
-fn host_port(text: &str) -> (String, Option<u16>) {
+pub(super) fn host_port(text: &str) -> (String, Option<u16>) {
     let text = text.strip_prefix("tcp:").unwrap_or(text);
     if let Some(rest) = text.strip_prefix('[') {
         if let Some((host, after)) = rest.split_once(']') {
@@ -235,7 +235,7 @@ fn apply_url(url: &Url, evidence: &mut Evidence) {
 }
 
 /// `user`, `host`, `port`, `database` and the `user@host` principal.
-fn apply_common(
+pub(super) fn apply_common(
     user: Option<&str>,
     host: Option<&str>,
     port: Option<u16>,
