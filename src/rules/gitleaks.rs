@@ -244,6 +244,7 @@ fn translate_rule(rule: &RawRule, at: &str, notes: &mut Vec<String>) -> Option<R
         quoted_values: false,
         stopwords: Vec::new(),
         inventory_only: false,
+        decoded_wins: false,
         decodes_to: None,
         validate: Vec::new(),
         references: Vec::new(),

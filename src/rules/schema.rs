@@ -67,6 +67,11 @@ pub struct RuleSpec {
     /// unlike `validate`, which only grades): `basic-auth`, `random-bytes`.
     #[serde(default)]
     pub decodes_to: Option<DecodesTo>,
+    /// The secret is a container of another credential (a Kubernetes
+    /// Secret's data value): when any rule matches its decoding, that match
+    /// is the finding and this one is dropped (generic rules only).
+    #[serde(default)]
+    pub decoded_wins: bool,
     /// Documentation of the provider's token format.
     #[serde(default)]
     pub references: Vec<String>,

@@ -310,9 +310,13 @@ impl<'r> Worker<'r> {
         let rules = self.rules.rules();
         found.retain(|d| !(rules[d.rule].spec.generic && read_whole.contains(&d.token)));
         for (rule, span) in encoded_generic {
-            // Unconfirmed by the decoding, the encoded match stays.
+            // Unconfirmed by the decoding, the encoded match stays. A
+            // container (`decoded_wins`) gives way to any rule's match.
             let confirmed = |d: &DecodedMatch| {
-                d.token == span && (d.rule == rule || !rules[d.rule].spec.generic)
+                d.token == span
+                    && (d.rule == rule
+                        || !rules[d.rule].spec.generic
+                        || rules[rule].spec.decoded_wins)
             };
             if found.iter().any(confirmed) {
                 self.matches
@@ -524,6 +528,24 @@ mod tests {
         // generic key around the same base64.
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].secret.expose(), key);
+        assert_eq!(found[0].encoding, ["base64"]);
+    }
+
+    #[test]
+    fn a_secret_data_value_gives_way_to_the_password_inside() {
+        let Ok(rules) = RuleSet::builtin() else {
+            panic!("built-in rules load");
+        };
+        let password = ["Vr7", "kq2", "Lmz", "4Tn", "9wQ", "Hx2"].concat();
+        let doc = format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: {}\n",
+            STANDARD.encode(&password)
+        );
+        let found = hits(&rules, 2, doc.as_bytes());
+        // The decoded password (which groups with the same password in
+        // plain text), not also the data value as a Kubernetes secret.
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].secret.expose(), password);
         assert_eq!(found[0].encoding, ["base64"]);
     }
 
