@@ -266,7 +266,9 @@ impl<'r> Worker<'r> {
         // matches the same rule or a provider's rule, the decoded value is
         // the secret (`ghp_…` inside the base64) and the encoded text is
         // dropped below, so one credential is not reported twice.
-        let mut encoded_generic: Vec<(usize, Range<usize>)> = Vec::new();
+        // (rule, the match's span, the token's span): a generic value may be
+        // a prefix of a long token (its rule caps the value's length).
+        let mut encoded_generic: Vec<(usize, Range<usize>, Range<usize>)> = Vec::new();
         // Tokens a provider rule read whole and judged by their decoding
         // (`decodes_to`: a Docker `auth`, a Basic header): a generic match
         // on the decoded `user:password` is that same credential.
@@ -287,11 +289,12 @@ impl<'r> Worker<'r> {
                     // (Not a rule that reads the decoding itself: a Docker
                     // `auth` is a registry credential around the token.)
                     let rule = &self.rules.rules()[m.rule];
-                    let exact = m.secret == token.span
+                    let exact = m.secret.start == token.span.start
+                        && m.secret.end <= token.span.end
                         && rule.spec.generic
                         && (rule.scored() || rule.spec.decodes_to.is_none());
                     if exact {
-                        encoded_generic.push((m.rule, m.secret.clone()));
+                        encoded_generic.push((m.rule, m.secret.clone(), token.span.clone()));
                     }
                     !exact
                 })
@@ -309,11 +312,11 @@ impl<'r> Worker<'r> {
         }
         let rules = self.rules.rules();
         found.retain(|d| !(rules[d.rule].spec.generic && read_whole.contains(&d.token)));
-        for (rule, span) in encoded_generic {
+        for (rule, span, token) in encoded_generic {
             // Unconfirmed by the decoding, the encoded match stays. A
             // container (`decoded_wins`) gives way to any rule's match.
             let confirmed = |d: &DecodedMatch| {
-                d.token == span
+                d.token == token
                     && (d.rule == rule
                         || !rules[d.rule].spec.generic
                         || rules[rule].spec.decoded_wins)
@@ -529,6 +532,24 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].secret.expose(), key);
         assert_eq!(found[0].encoding, ["base64"]);
+    }
+
+    #[test]
+    fn a_long_encoded_value_gives_way_to_the_token_inside() {
+        let Ok(rules) = RuleSet::builtin() else {
+            panic!("built-in rules load");
+        };
+        let key = fake_key();
+        // Longer than a generic value may be: the generic match is a prefix
+        // of the token, and still gives way to the decoded Stripe key.
+        let config = format!(
+            "{{\"region\": \"eu-west-1\", \"retries\": 3, \"stripe\": \"{key}\", \"note\": \"{}\"}}",
+            "settings for the billing worker ".repeat(12)
+        );
+        let doc = format!("APP_SECRET={}\n", STANDARD.encode(&config));
+        let found = hits(&rules, 2, doc.as_bytes());
+        assert!(found.iter().any(|h| h.secret.expose() == key), "{found:?}");
+        assert!(found.iter().all(|h| !h.encoding.is_empty()), "{found:?}");
     }
 
     #[test]
