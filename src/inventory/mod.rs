@@ -227,7 +227,20 @@ fn identity(group: &[(&Finding, bool)], owners: &[(&OwnerFile, CodeOwners)], now
                 .or_insert_with(|| value.clone());
         }
     }
-    let principal = evidence.iter().find_map(|e| e.principal.clone());
+    // The first principal, or a fuller form of it another member names
+    // (`app_rw@db.internal` beside a bare `app_rw`).
+    let principal = evidence
+        .iter()
+        .find_map(|e| e.principal.clone())
+        .map(|first| {
+            let fuller = format!("{first}@");
+            evidence
+                .iter()
+                .filter_map(|e| e.principal.as_ref())
+                .find(|p| p.starts_with(&fuller))
+                .cloned()
+                .unwrap_or(first)
+        });
     let created = evidence.iter().filter_map(|e| e.created).min();
     let expires = evidence.iter().filter_map(|e| e.expires).min();
     let mut weaknesses: Vec<Weakness> = evidence

@@ -232,8 +232,54 @@ pub fn examine(subject: &Subject<'_>) -> Evidence {
             evidence.validators.push(validator.name);
         }
     }
+    if evidence.principal.is_none() {
+        if let Some(part) = principal_part(subject.parts) {
+            evidence.principal(text::clip(part, 256));
+        }
+    }
     evidence.finish(subject.secret);
     evidence
+}
+
+/// Part names that say who a credential acts as, most telling first: the
+/// principal when no validator named one (an Entra app's `client_id` next
+/// to its secret, a Twilio `account_sid` next to its auth token).
+const PRINCIPAL_PARTS: &[&str] = &[
+    "client_email",
+    "access_key_id",
+    "api_key_id",
+    "key_id",
+    "client_id",
+    "application_id",
+    "account_sid",
+    "user_ocid",
+    "access_id",
+    "token_id",
+    "account_name",
+    "user",
+    "username",
+    "key_name",
+    "machine",
+];
+
+/// The first part named in [`PRINCIPAL_PARTS`] whose value reads as a name
+/// (one printable word, not a template slot or a variable).
+fn principal_part<'a>(parts: &[PartRef<'a>]) -> Option<&'a str> {
+    let plausible = |value: &str| {
+        !value.is_empty()
+            && value.len() <= 256
+            && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+            && !["${", "{{", "<", "%(", "$("]
+                .iter()
+                .any(|m| value.contains(m))
+    };
+    PRINCIPAL_PARTS.iter().find_map(|name| {
+        parts
+            .iter()
+            .find(|p| p.name == *name)
+            .map(|p| p.value.trim())
+            .filter(|value| plausible(value))
+    })
 }
 
 impl Evidence {
@@ -346,6 +392,34 @@ mod tests {
             assert!(ev.attributes.is_empty(), "{secret:?}: {ev:?}");
             assert!(ev.validators.is_empty(), "{secret:?}: {ev:?}");
         }
+    }
+
+    #[test]
+    fn a_named_part_is_the_principal_when_no_validator_names_one() {
+        let parts = [
+            PartRef {
+                name: "tenant_id",
+                value: "0b5e2f7a-9c41-4d8e-a6b3-1f7d9e2c4a58",
+            },
+            PartRef {
+                name: "client_id",
+                value: "7c2d4e9a-1b3f-4a6c-8e5d-2f9b1c7a3e60",
+            },
+        ];
+        let ev = examine(&subject("Qx8Q~lK2vT9mZp4rW7sN1cY6bH3dF5gJ0aE", &[], &parts));
+        assert_eq!(
+            ev.principal.as_deref(),
+            Some("7c2d4e9a-1b3f-4a6c-8e5d-2f9b1c7a3e60")
+        );
+        let slot = [PartRef {
+            name: "client_id",
+            value: "${var.client_id}",
+        }];
+        assert!(
+            examine(&subject("Qx8Q~lK2vT9mZp4rW7sN1cY6bH3dF5gJ0aE", &[], &slot))
+                .principal
+                .is_none()
+        );
     }
 
     #[test]
