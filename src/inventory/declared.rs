@@ -226,6 +226,9 @@ fn absorb(identity: &mut Identity, other: &Identity) {
         identity.origins.push(Origin::Leaked);
     }
     identity.credential_type.clone_from(&other.credential_type);
+    if identity.principal.is_none() {
+        identity.principal.clone_from(&other.principal);
+    }
     identity.confidence = other.confidence;
     identity.severity = identity.severity.max(other.severity);
     for (key, value) in &other.attributes {

@@ -114,6 +114,10 @@ impl View {
         scratch.clear();
         detector.scan(self.text.as_bytes(), scratch);
         let raw = out.len();
+        // Parts of the matches the view adds: a raw match of one (the lone
+        // AWS key id beside the secret key the view paired it with) is
+        // folded in, as the detector folds companions within one scan.
+        let mut view_parts: Vec<Range<usize>> = Vec::new();
         for found in scratch.drain(..) {
             let Some(value) = self.value_holding(&found.secret) else {
                 continue;
@@ -125,16 +129,33 @@ impl View {
                 .iter()
                 .position(|m| m.secret.start < secret.end && secret.start < m.secret.end);
             if let Some(at) = overlapping {
-                // The raw scan stopped inside the value (`a(b;c` read up to
-                // `(`): the whole value the view read replaces that prefix.
+                let rules = detector.rules().rules();
                 let prefix = &mut out[at];
                 if prefix.rule == found.rule
                     && prefix.secret.start == secret.start
                     && prefix.secret.end < secret.end
                 {
+                    // The raw scan stopped inside the value (`a(b;c` read up
+                    // to `(`): the whole value the view read replaces that prefix.
                     prefix.secret = secret;
                     prefix.confidence = prefix.confidence.max(found.confidence);
                     prefix.entropy = found.entropy;
+                } else if prefix.secret == secret
+                    && rules[prefix.rule].spec.generic
+                    && !rules[found.rule].spec.generic
+                {
+                    // The view named the value (a Terraform state's `secret`
+                    // is an AWS secret key): the specific rule wins, as it
+                    // does on the same bytes in one scan.
+                    let parts = self.placed_parts(bytes, &found.parts);
+                    view_parts.extend(parts.iter().map(|(_, range)| range.clone()));
+                    *prefix = Match {
+                        rule: found.rule,
+                        secret,
+                        confidence: found.confidence,
+                        entropy: found.entropy,
+                        parts,
+                    };
                 }
                 continue;
             }
@@ -144,14 +165,8 @@ impl View {
             {
                 continue;
             }
-            let parts = found
-                .parts
-                .iter()
-                .filter_map(|(name, range)| {
-                    let value = self.text.as_bytes().get(range.clone())?;
-                    Some((name.clone(), place(bytes, value)?))
-                })
-                .collect();
+            let parts = self.placed_parts(bytes, &found.parts);
+            view_parts.extend(parts.iter().map(|(_, range)| range.clone()));
             out.push(Match {
                 rule: found.rule,
                 secret,
@@ -160,7 +175,30 @@ impl View {
                 parts,
             });
         }
+        if !view_parts.is_empty() {
+            out.retain(|m| {
+                !view_parts
+                    .iter()
+                    .any(|p| p.start <= m.secret.start && m.secret.end <= p.end)
+            });
+        }
         out.sort_by_key(|m| (m.secret.start, m.secret.end, m.rule));
+    }
+
+    /// A match's companion parts (ranges in the view) placed in `bytes`;
+    /// parts that cannot be placed are left out.
+    fn placed_parts(
+        &self,
+        bytes: &[u8],
+        parts: &[(String, Range<usize>)],
+    ) -> Vec<(String, Range<usize>)> {
+        parts
+            .iter()
+            .filter_map(|(name, range)| {
+                let value = self.text.as_bytes().get(range.clone())?;
+                Some((name.clone(), place(bytes, value)?))
+            })
+            .collect()
     }
 
     /// The value (range in the view) that holds `range`, and the key naming

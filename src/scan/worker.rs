@@ -475,10 +475,15 @@ mod tests {
     }
 
     fn hits(rules: &RuleSet, depth: usize, bytes: &[u8]) -> Vec<Hit> {
+        hits_in(rules, depth, "x", bytes)
+    }
+
+    /// The hits of a blob at `path` (the path decides the configuration view).
+    fn hits_in(rules: &RuleSet, depth: usize, path: &str, bytes: &[u8]) -> Vec<Hit> {
         let (sender, receiver) = std::sync::mpsc::channel();
         {
             let mut worker = Worker::new(rules, sender).with_decode(Limits::with_depth(depth));
-            worker.scan_blob(Some("x"), None, bytes);
+            worker.scan_blob(Some(path), None, bytes);
         }
         receiver
             .into_iter()
@@ -568,6 +573,41 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].secret.expose(), password);
         assert_eq!(found[0].encoding, ["base64"]);
+    }
+
+    #[test]
+    fn terraform_state_secrets_are_read_for_what_they_are() {
+        let Ok(rules) = RuleSet::builtin() else {
+            panic!("built-in rules load");
+        };
+        let key_id = ["AKIA", "2HF36KY5", "T7532GQ6"].concat();
+        let secret_key = ["zpC3N8FeKjFTrKCb", "0Tz8BbwTKx8EqwtHmcOJEZqg"].concat();
+        let password = ["Vr7kq2", "Lmz4Tn9wQHx2"].concat();
+        let state = format!(
+            r#"{{"version": 4, "terraform_version": "1.9.5", "resources": [
+  {{"type": "aws_iam_access_key", "name": "ci", "instances": [{{"attributes": {{
+    "id": "{key_id}",
+    "secret": "{secret_key}",
+    "user": "ci-bot"}}}}]}},
+  {{"type": "random_password", "name": "db", "instances": [{{"attributes": {{
+    "result": "{password}"}}}}]}}]}}"#
+        );
+        let found = hits_in(&rules, 2, "infra/terraform.tfstate", state.as_bytes());
+        let ids: Vec<&str> = found
+            .iter()
+            .map(|h| rules.rules()[h.rule].spec.id.as_str())
+            .collect();
+        // The key pair once (not a lone key id and a generic `secret`), and
+        // the random password.
+        assert_eq!(
+            ids,
+            ["aws.secret-access-key", "generic.password"],
+            "{found:?}"
+        );
+        assert_eq!(found[0].secret.expose(), secret_key);
+        let parts: Vec<_> = found[0].parts.iter().map(|p| p.value.expose()).collect();
+        assert_eq!(parts, [key_id.as_str()]);
+        assert_eq!(found[1].secret.expose(), password);
     }
 
     #[test]

@@ -4,12 +4,16 @@ use std::io::Read;
 
 use serde_json::Value;
 
-use super::{Entry, Format, ParseError, tree};
+use super::{Entry, Format, ParseError, tfstate, tree};
 
 /// Adds the entries of the JSON document `text` to `out`.
 pub fn entries(text: &str, out: &mut Vec<Entry>) -> Result<(), ParseError> {
     let value = parse(text)?;
-    tree::walk(&value, None, 0, out);
+    if tfstate::is_state(&value) {
+        tfstate::entries(&value, out);
+    } else {
+        tree::walk(&value, None, 0, out);
+    }
     Ok(())
 }
 

@@ -16,6 +16,7 @@ mod json;
 mod keys;
 mod lines;
 mod notebook;
+mod tfstate;
 mod tree;
 mod xml;
 mod yaml;
