@@ -576,10 +576,35 @@ fn resolve_overlaps(rules: &RuleSet, bytes: &[u8], out: &mut Vec<Match>, start: 
         let keep: Vec<bool> = (0..found.len())
             .map(|i| !is_shadowed(rules, &found, i))
             .collect();
+        hand_over_parts(rules, &mut found, &keep);
         let mut flags = keep.into_iter();
         found.retain(|_| flags.next().unwrap_or(true));
     }
     out.extend(found);
+}
+
+/// A generic match that gives way to a specific rule's match of the same
+/// secret hands over the parts it read and the winner lacks (the `machine`
+/// and login of a `.netrc` entry whose password is a Heroku API key).
+fn hand_over_parts(rules: &RuleSet, found: &mut [Match], keep: &[bool]) {
+    let generic = |m: &Match| rules.rules()[m.rule].spec.generic;
+    for i in 0..found.len() {
+        if keep[i] || !generic(&found[i]) || found[i].parts.is_empty() {
+            continue;
+        }
+        let low = i.saturating_sub(OVERLAP_NEIGHBOURS);
+        let high = (i + OVERLAP_NEIGHBOURS + 1).min(found.len());
+        let winner = (low..high)
+            .find(|&j| keep[j] && !generic(&found[j]) && found[j].secret == found[i].secret);
+        if let Some(j) = winner {
+            let parts = std::mem::take(&mut found[i].parts);
+            for (name, range) in parts {
+                if !found[j].parts.iter().any(|(n, _)| *n == name) {
+                    found[j].parts.push((name, range));
+                }
+            }
+        }
+    }
 }
 
 fn is_shadowed(rules: &RuleSet, found: &[Match], i: usize) -> bool {

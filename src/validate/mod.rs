@@ -234,7 +234,7 @@ pub fn examine(subject: &Subject<'_>) -> Evidence {
     }
     if evidence.principal.is_none() {
         if let Some(part) = principal_part(subject.parts) {
-            evidence.principal(text::clip(part, 256));
+            evidence.principal(text::clip(&part, 256));
         }
     }
     evidence.finish(subject.secret);
@@ -263,8 +263,15 @@ const PRINCIPAL_PARTS: &[&str] = &[
 ];
 
 /// The first part named in [`PRINCIPAL_PARTS`] whose value reads as a name
-/// (one printable word, not a template slot or a variable).
-fn principal_part<'a>(parts: &[PartRef<'a>]) -> Option<&'a str> {
+/// (one printable word, not a template slot or a variable); a user name
+/// with the host or machine it logs in to is `user@host` (an e-mail address
+/// stays as it is).
+fn principal_part(parts: &[PartRef<'_>]) -> Option<String> {
+    // A date (`2023-11-11T17…` read under `last_login`) names no one.
+    let dated = |value: &str| {
+        let digits = value.bytes().take_while(u8::is_ascii_digit).count();
+        digits == 4 && value.as_bytes().get(4) == Some(&b'-')
+    };
     let plausible = |value: &str| {
         !value.is_empty()
             && value.len() <= 256
@@ -272,14 +279,25 @@ fn principal_part<'a>(parts: &[PartRef<'a>]) -> Option<&'a str> {
             && !["${", "{{", "<", "%(", "$("]
                 .iter()
                 .any(|m| value.contains(m))
+            && !dated(value)
     };
-    PRINCIPAL_PARTS.iter().find_map(|name| {
+    let named = |name: &str| {
         parts
             .iter()
-            .find(|p| p.name == *name)
+            .find(|p| p.name == name)
             .map(|p| p.value.trim())
             .filter(|value| plausible(value))
-    })
+    };
+    let (name, value) = PRINCIPAL_PARTS
+        .iter()
+        .find_map(|name| named(name).map(|value| (*name, value)))?;
+    let host = named("host").or_else(|| named("machine"));
+    match host {
+        Some(host) if matches!(name, "user" | "username") && !value.contains('@') => {
+            Some(format!("{value}@{host}"))
+        }
+        _ => Some(value.to_string()),
+    }
 }
 
 impl Evidence {
@@ -410,6 +428,33 @@ mod tests {
         assert_eq!(
             ev.principal.as_deref(),
             Some("7c2d4e9a-1b3f-4a6c-8e5d-2f9b1c7a3e60")
+        );
+        let login = |user: &'static str| {
+            [
+                PartRef {
+                    name: "machine",
+                    value: "api.heroku.com",
+                },
+                PartRef {
+                    name: "user",
+                    value: user,
+                },
+            ]
+        };
+        let principal = |parts: &[PartRef<'_>]| {
+            examine(&subject("Qx8Q~lK2vT9mZp4rW7sN1cY6bH3dF5gJ0aE", &[], parts)).principal
+        };
+        assert_eq!(
+            principal(&login("deploy")).as_deref(),
+            Some("deploy@api.heroku.com")
+        );
+        assert_eq!(
+            principal(&login("ops@acme.io")).as_deref(),
+            Some("ops@acme.io")
+        );
+        assert_eq!(
+            principal(&login("2023-11-11T17")).as_deref(),
+            Some("api.heroku.com")
         );
         let slot = [PartRef {
             name: "client_id",

@@ -188,8 +188,9 @@ fn secrets_carry_the_identity_they_belong_to() {
     assert_eq!(bus["parts"][1]["value"], "send");
     assert_eq!(bus["confidence"], "high");
     let netrc = finding(&report, "netrc.password", &netrc_password);
-    assert_eq!(part_names(netrc), ["machine"]);
+    assert_eq!(part_names(netrc), ["machine", "user"]);
     assert_eq!(netrc["parts"][0]["value"], "artifacts.corp.example");
+    assert_eq!(netrc["evidence"]["principal"], "ci@artifacts.corp.example");
     let db = finding(&report, "postgres.uri-password", &db_password);
     assert_eq!(part_names(db), ["host", "user"]);
     assert_eq!(db["parts"][0]["value"], "db-1.internal:5432");
