@@ -474,6 +474,20 @@ mod tests {
         ["sk", "live", "Qw7Er9Ty2Ui4Op6As8Df1Gh3"].join("_")
     }
 
+    fn builtin() -> RuleSet {
+        let Ok(rules) = RuleSet::builtin() else {
+            panic!("built-in rules load");
+        };
+        rules
+    }
+
+    /// Asserts that `found` is one hit: `secret`, decoded from base64.
+    fn only_decoded(found: &[Hit], secret: &str) {
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].secret.expose(), secret);
+        assert_eq!(found[0].encoding, ["base64"]);
+    }
+
     fn hits(rules: &RuleSet, depth: usize, bytes: &[u8]) -> Vec<Hit> {
         hits_in(rules, depth, "x", bytes)
     }
@@ -497,9 +511,7 @@ mod tests {
 
     #[test]
     fn decode_depth_limits_nesting() {
-        let Ok(rules) = RuleSet::builtin() else {
-            panic!("built-in rules load");
-        };
+        let rules = builtin();
         let key = fake_key();
         let once = STANDARD.encode(format!("stripe: {key}"));
         let twice = STANDARD.encode(format!("value: {once}"));
@@ -523,9 +535,7 @@ mod tests {
 
     #[test]
     fn a_provider_token_in_base64_is_reported_once() {
-        let Ok(rules) = RuleSet::builtin() else {
-            panic!("built-in rules load");
-        };
+        let rules = builtin();
         let key = fake_key();
         let doc = format!(
             "apiVersion: v1\nkind: Secret\ndata:\n  STRIPE_KEY: {}\n",
@@ -534,16 +544,12 @@ mod tests {
         let found = hits(&rules, 2, doc.as_bytes());
         // The decoded Stripe key, not also the Secret's data value or a
         // generic key around the same base64.
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].secret.expose(), key);
-        assert_eq!(found[0].encoding, ["base64"]);
+        only_decoded(&found, &key);
     }
 
     #[test]
     fn a_long_encoded_value_gives_way_to_the_token_inside() {
-        let Ok(rules) = RuleSet::builtin() else {
-            panic!("built-in rules load");
-        };
+        let rules = builtin();
         let key = fake_key();
         // Longer than a generic value may be: the generic match is a prefix
         // of the token, and still gives way to the decoded Stripe key.
@@ -559,9 +565,7 @@ mod tests {
 
     #[test]
     fn a_secret_data_value_gives_way_to_the_password_inside() {
-        let Ok(rules) = RuleSet::builtin() else {
-            panic!("built-in rules load");
-        };
+        let rules = builtin();
         let password = ["Vr7", "kq2", "Lmz", "4Tn", "9wQ", "Hx2"].concat();
         let doc = format!(
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: {}\n",
@@ -570,16 +574,12 @@ mod tests {
         let found = hits(&rules, 2, doc.as_bytes());
         // The decoded password (which groups with the same password in
         // plain text), not also the data value as a Kubernetes secret.
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].secret.expose(), password);
-        assert_eq!(found[0].encoding, ["base64"]);
+        only_decoded(&found, &password);
     }
 
     #[test]
     fn terraform_state_secrets_are_read_for_what_they_are() {
-        let Ok(rules) = RuleSet::builtin() else {
-            panic!("built-in rules load");
-        };
+        let rules = builtin();
         let key_id = ["AKIA", "2HF36KY5", "T7532GQ6"].concat();
         let secret_key = ["zpC3N8FeKjFTrKCb", "0Tz8BbwTKx8EqwtHmcOJEZqg"].concat();
         let password = ["Vr7kq2", "Lmz4Tn9wQHx2"].concat();
@@ -612,9 +612,7 @@ mod tests {
 
     #[test]
     fn a_docker_auth_is_one_registry_credential() {
-        let Ok(rules) = RuleSet::builtin() else {
-            panic!("built-in rules load");
-        };
+        let rules = builtin();
         let password = ["Nq", "VwYS81VP7Hb1DX8pPd5khx"].concat();
         let doc = format!(
             "{{\n  \"auths\": {{\n    \"registry.example.com\": {{\n      \"auth\": \"{}\"\n    }}\n  }}\n}}\n",
@@ -644,9 +642,7 @@ mod tests {
 
     #[test]
     fn decode_prefix_gives_key_context_only() {
-        let Ok(rules) = RuleSet::builtin() else {
-            panic!("built-in rules load");
-        };
+        let rules = builtin();
         let password = ["Vr7", "kq2", "Lmz", "4Tn", "9wQ"].concat();
         let doc = format!("data:\n  password: {}\n", STANDARD.encode(&password));
         let found = hits(&rules, 2, doc.as_bytes());
