@@ -11,6 +11,7 @@
 //! | name | file | understands |
 //! | --- | --- | --- |
 //! | `aws-key-id` | `aws.rs` | AWS access key ids (type, account id) |
+//! | `azure-sas` | `sas.rs` | Azure SAS query fields: expiry, start, permissions, account |
 //! | `basic-auth` | `basic.rs` | base64 `user:password` pairs (HTTP Basic, Docker `auth`) |
 //! | `connection-string` | `uri.rs` | database/broker URIs, ADO.NET and Azure connection strings |
 //! | `gcp-service-account` | `gcp.rs` | service-account keys (email, project) |
@@ -40,6 +41,7 @@ mod jwt;
 mod keyinfo;
 mod macaroon;
 mod pem;
+mod sas;
 mod ssh;
 #[cfg(test)]
 mod testkeys;
@@ -51,6 +53,7 @@ mod x509;
 /// Names a rule may list in `validate = [...]` (a closed set).
 pub const VALIDATORS: &[&str] = &[
     "aws-key-id",
+    "azure-sas",
     "basic-auth",
     "connection-string",
     "gcp-service-account",
@@ -79,6 +82,11 @@ const REGISTRY: &[Validator] = &[
         name: "aws-key-id",
         shape: aws::shape,
         run: aws::run,
+    },
+    Validator {
+        name: "azure-sas",
+        shape: sas::shape,
+        run: sas::run,
     },
     Validator {
         name: "basic-auth",
