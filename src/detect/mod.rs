@@ -144,6 +144,24 @@ impl<'r> Detector<'r> {
         self.rules
     }
 
+    /// The companion parts of rule `rule` around `secret` in `bytes`, found
+    /// as a scan finds them (for a match made elsewhere, such as in the
+    /// configuration view, placed back in its file).
+    pub fn companions_near(
+        &self,
+        rule: usize,
+        bytes: &[u8],
+        secret: &Range<usize>,
+    ) -> Vec<(String, Range<usize>)> {
+        let Some(rule) = self.rules.rules().get(rule) else {
+            return Vec::new();
+        };
+        rule.companions
+            .iter()
+            .filter_map(|c| Some((c.spec.name.clone(), find_companion(c, bytes, secret)?)))
+            .collect()
+    }
+
     /// Scans `bytes`, appending matches to `out` sorted by secret start.
     pub fn scan(&mut self, bytes: &[u8], out: &mut Vec<Match>) {
         let start = out.len();

@@ -165,7 +165,15 @@ impl View {
             {
                 continue;
             }
-            let parts = self.placed_parts(bytes, &found.parts);
+            let mut parts = self.placed_parts(bytes, &found.parts);
+            // The view holds only secret-named values: parts it could not
+            // see (the `<username>` beside a Maven `<password>`) are looked
+            // for around the secret's place in the file.
+            for (name, range) in detector.companions_near(found.rule, bytes, &secret) {
+                if !parts.iter().any(|(n, _)| *n == name) {
+                    parts.push((name, range));
+                }
+            }
             view_parts.extend(parts.iter().map(|(_, range)| range.clone()));
             out.push(Match {
                 rule: found.rule,

@@ -321,10 +321,28 @@ impl<'r> Worker<'r> {
                         || !rules[d.rule].spec.generic
                         || rules[rule].spec.decoded_wins)
             };
-            if found.iter().any(confirmed) {
-                self.matches
-                    .retain(|m| !(m.rule == rule && m.secret == span));
+            let Some(at) = found.iter().position(confirmed) else {
+                continue;
+            };
+            // The encoded match saw the lines around the token (the user
+            // name above a `.npmrc` `_password`); the decoding only its own
+            // line. Its parts go to the match that replaces it.
+            if let Some(encoded) = self
+                .matches
+                .iter()
+                .find(|m| m.rule == rule && m.secret == span)
+            {
+                for (name, range) in &encoded.parts {
+                    if !found[at].parts.iter().any(|p| p.name == *name) {
+                        found[at].parts.push(Part {
+                            name: name.clone(),
+                            value: Secret::from_bytes(&bytes[range.clone()]),
+                        });
+                    }
+                }
             }
+            self.matches
+                .retain(|m| !(m.rule == rule && m.secret == span));
         }
         found
     }
@@ -608,6 +626,41 @@ mod tests {
         let parts: Vec<_> = found[0].parts.iter().map(|p| p.value.expose()).collect();
         assert_eq!(parts, [key_id.as_str()]);
         assert_eq!(found[1].secret.expose(), password);
+    }
+
+    #[test]
+    fn credential_files_keep_the_account_beside_the_secret() {
+        let rules = builtin();
+        let user_of = |path: &str, text: &str| -> Vec<String> {
+            hits_in(&rules, 2, path, text.as_bytes())
+                .iter()
+                .flat_map(|h| h.parts.iter())
+                .filter(|p| p.name == "user")
+                .map(|p| p.value.expose().to_string())
+                .collect()
+        };
+        let password = ["Vr7kq2", "Lmz4Tn9wQHx2"].concat();
+        // A `.npmrc` password is base64: the decoded match that replaces the
+        // encoded one keeps the user name the encoded one saw.
+        let npmrc = format!(
+            "//npm.acme.io/:username=builder\n//npm.acme.io/:_password={}\n",
+            STANDARD.encode(&password)
+        );
+        assert_eq!(user_of("home/ci/.npmrc", &npmrc), ["builder"]);
+        // Maven: the password is found by the configuration view, the user
+        // name beside it in the file.
+        let maven = format!(
+            "<settings>\n  <servers>\n    <server>\n      <id>releases</id>\n      <username>deployer</username>\n      <password>{password}</password>\n    </server>\n  </servers>\n</settings>\n"
+        );
+        assert_eq!(user_of("home/ci/.m2/settings.xml", &maven), ["deployer"]);
+        // The GitHub CLI's hosts file names the account above the token.
+        // (A wrong checksum lowers the confidence only.)
+        let token = ["gho", "oiLGeaLq4KCg5zT3K9k1W2MSe7MXK7q5EVhf"].join("_");
+        let hosts = format!("github.com:\n    user: octo-bot\n    oauth_token: {token}\n");
+        assert_eq!(
+            user_of("home/ci/.config/gh/hosts.yml", &hosts),
+            ["octo-bot"]
+        );
     }
 
     #[test]
