@@ -280,6 +280,15 @@ fn principal_part(parts: &[PartRef<'_>]) -> Option<String> {
         let digits = value.bytes().take_while(u8::is_ascii_digit).count();
         digits == 4 && value.as_bytes().get(4) == Some(&b'-')
     };
+    // A qualified name in code (`models.User`, `cfg.DbUser`) is a type or
+    // a field, not an account; host names and addresses are lowercase.
+    let qualified = |value: &str| {
+        let mut segments = value.split('.');
+        let first = segments.next().unwrap_or_default();
+        !value.contains('@')
+            && first.starts_with(|c: char| c.is_ascii_lowercase())
+            && segments.any(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
+    };
     let plausible = |value: &str| {
         !value.is_empty()
             && value.len() <= 256
@@ -288,6 +297,7 @@ fn principal_part(parts: &[PartRef<'_>]) -> Option<String> {
                 .iter()
                 .any(|m| value.contains(m))
             && !dated(value)
+            && !qualified(value)
     };
     let named = |name: &str| {
         parts
@@ -463,6 +473,14 @@ mod tests {
         assert_eq!(
             principal(&login("2023-11-11T17")).as_deref(),
             Some("api.heroku.com")
+        );
+        assert_eq!(
+            principal(&login("models.User")).as_deref(),
+            Some("api.heroku.com")
+        );
+        assert_eq!(
+            principal(&login("john.smith")).as_deref(),
+            Some("john.smith@api.heroku.com")
         );
         let slot = [PartRef {
             name: "client_id",
