@@ -273,8 +273,9 @@ impl<'r> Worker<'r> {
         // (`decodes_to`: a Docker `auth`, a Basic header): a generic match
         // on the decoded `user:password` is that same credential.
         let mut read_whole: Vec<Range<usize>> = Vec::new();
+        let rule_set: &'r RuleSet = self.rules;
+        let rules = rule_set.rules();
         for token in tokens {
-            let rules = self.rules.rules();
             if self.matches.iter().any(|m| {
                 let spec = &rules[m.rule].spec;
                 m.secret == token.span && !spec.generic && spec.decodes_to.is_some()
@@ -288,7 +289,7 @@ impl<'r> Worker<'r> {
                 .filter(|m| {
                     // (Not a rule that reads the decoding itself: a Docker
                     // `auth` is a registry credential around the token.)
-                    let rule = &self.rules.rules()[m.rule];
+                    let rule = &rules[m.rule];
                     let exact = m.secret.start == token.span.start
                         && m.secret.end <= token.span.end
                         && rule.spec.generic
@@ -310,7 +311,6 @@ impl<'r> Worker<'r> {
             };
             self.scan_level(level, &mut budget, &mut found);
         }
-        let rules = self.rules.rules();
         found.retain(|d| !(rules[d.rule].spec.generic && read_whole.contains(&d.token)));
         for (rule, span, token) in encoded_generic {
             // Unconfirmed by the decoding, the encoded match stays. A
