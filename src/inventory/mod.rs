@@ -132,7 +132,7 @@ pub struct IdentityLocation {
 pub struct Owner {
     /// `@org/team`, `user@example.com`, or `Name <email>` for commit authors.
     pub name: String,
-    /// `codeowners` or `commit-author`.
+    /// `codeowners`, `commit-author` or `key-comment` (an SSH key's comment).
     pub source: String,
 }
 
@@ -305,6 +305,19 @@ fn identity(group: &[(&Finding, bool)], owners: &[(&OwnerFile, CodeOwners)], now
                 rule_id: finding.rule_id.clone(),
                 environments: here,
             });
+        }
+    }
+    // An SSH key's comment names who made it (`ssh-keygen -C`, by default
+    // `user@host`): an owner hint beside CODEOWNERS and commit authors.
+    for e in &evidence {
+        if let Some(comment) = e.attributes.get("comment").and_then(|c| c.as_str()) {
+            let comment = comment.trim();
+            if !comment.is_empty() && comment.len() <= 128 {
+                owner_set.insert(Owner {
+                    name: comment.to_string(),
+                    source: "key-comment".to_string(),
+                });
+            }
         }
     }
     let present_at_head = group

@@ -674,3 +674,43 @@ fn one_inventory_run_prints_the_table_and_writes_json_csv_and_html() {
     let page = std::fs::read_to_string(&html).unwrap_or_default();
     assert!(page.contains("personal-access-token") && !page.contains(&token));
 }
+
+#[test]
+fn an_ssh_key_comment_is_an_owner_hint() {
+    use ssh_key::{LineEnding, PrivateKey, private::Ed25519Keypair};
+    let seed = [7u8; 32];
+    let public = ed25519_dalek::SigningKey::from_bytes(&seed)
+        .verifying_key()
+        .to_bytes();
+    let mut bytes = [0u8; 64];
+    bytes[..32].copy_from_slice(&seed);
+    bytes[32..].copy_from_slice(&public);
+    let Ok(pair) = Ed25519Keypair::from_bytes(&bytes) else {
+        panic!("an Ed25519 key pair");
+    };
+    let mut key = PrivateKey::from(pair);
+    key.set_comment("deploy@build-01");
+    let Ok(text) = key.to_openssh(LineEnding::LF) else {
+        panic!("an OpenSSH key encodes");
+    };
+    let tree = Tree::new();
+    tree.write("ops/id_ed25519", text.as_str());
+    let found = identities(tree.path(), &["."], NOW);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let owners: Vec<(String, String)> = found[0]["owners"]
+        .as_array()
+        .map(|o| {
+            o.iter()
+                .map(|x| (strings_of(&x["name"]), strings_of(&x["source"])))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        owners,
+        [("deploy@build-01".to_string(), "key-comment".to_string())]
+    );
+}
+
+fn strings_of(value: &serde_json::Value) -> String {
+    value.as_str().unwrap_or_default().to_string()
+}
