@@ -662,8 +662,8 @@ mod tests {
             ["octo-bot"]
         );
         // A kubeconfig token is listed under its `users:` entry.
-        let kube_token = ["kubeconfig-u-4kq9z7xw2t", "Vx8mP2qLr7Tn4Wk9Zb3Hc6Jd1Fs5"].join(":");
-        let kubeconfig = format!("users:\n- name: ci-deployer\n  user:\n    token: {kube_token}\n");
+        let entry = ["kubeconfig-u-4kq9z7xw2t", "Vx8mP2qLr7Tn4Wk9Zb3Hc6Jd1Fs5"].join(":");
+        let kubeconfig = format!("users:\n- name: ci-deployer\n  user:\n    token: {entry}\n");
         assert_eq!(
             user_of("home/ci/.kube/config", &kubeconfig),
             ["ci-deployer"]
