@@ -6,10 +6,7 @@
 //! principal `user@host`, or the user alone. Weakness `PlaintextPassword`:
 //! base64 is an encoding, not protection. The password is never copied.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
-
-use super::text::clip;
+use super::text::{self, clip};
 use super::uri::{apply_common, host_port};
 use super::{Evidence, Subject, Weakness};
 
@@ -20,10 +17,7 @@ pub(super) fn shape(_secret: &str) -> bool {
 
 /// The user of a base64 `user:password` pair (printable, both halves non-empty).
 fn decoded_user(secret: &str) -> Option<String> {
-    let decoded = STANDARD
-        .decode(secret)
-        .or_else(|_| STANDARD_NO_PAD.decode(secret.trim_end_matches('=')))
-        .ok()?;
+    let decoded = text::b64_decode(secret)?;
     let text = std::str::from_utf8(&decoded).ok()?;
     let (user, password) = text.split_once(':')?;
     let printable = !text.chars().any(char::is_control);
@@ -76,7 +70,8 @@ mod tests {
     }
 
     fn encode(text: &str) -> String {
-        STANDARD.encode(text)
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(text)
     }
 
     #[test]

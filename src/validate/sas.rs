@@ -5,6 +5,7 @@
 //! services and resource types of an account SAS, and the storage account
 //! from the URL's host is the principal. Runs only when a rule names it.
 
+use super::uri::percent_decode;
 use super::{Evidence, Subject, text};
 
 /// SAS permission letters (Azure Storage: "Create a service SAS", "Create
@@ -40,14 +41,14 @@ pub(super) fn run(subject: &Subject<'_>, evidence: &mut Evidence) -> bool {
             .parts
             .iter()
             .find(|p| p.name == name)
-            .map(|p| percent_decoded(p.value.trim()))
+            .map(|p| percent_decode(p.value.trim()))
     };
     let mut understood = false;
-    if let Some(expiry) = part("expiry").and_then(|e| text::parse_utc(&e)) {
+    if let Some(expiry) = part("expiry").and_then(|e| seconds(&e)) {
         evidence.expires_at(expiry);
         understood = true;
     }
-    if let Some(start) = part("start").and_then(|s| text::parse_utc(&s)) {
+    if let Some(start) = part("start").and_then(|s| seconds(&s)) {
         evidence.created_at(start);
     }
     if let Some(letters) = part("permissions") {
@@ -77,9 +78,9 @@ pub(super) fn run(subject: &Subject<'_>, evidence: &mut Evidence) -> bool {
     understood
 }
 
-/// `%3A` → `:` (SAS times are often written URL-encoded).
-fn percent_decoded(value: &str) -> String {
-    value.replace("%3A", ":").replace("%3a", ":")
+/// Unix seconds of a SAS time (`2027-01-01T00:00:00Z`, `2027-01-01`).
+fn seconds(time: &str) -> Option<i64> {
+    gix::date::parse(time, None).ok().map(|t| t.seconds)
 }
 
 #[cfg(test)]

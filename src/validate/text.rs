@@ -216,50 +216,6 @@ pub(crate) fn rfc3339(secs: i64) -> Option<String> {
     ))
 }
 
-/// Parses an RFC 3339 UTC instant or a bare date (`2027-01-01T00:00:00Z`,
-/// `2027-01-01T00:00Z`, `2027-01-01`) as Unix seconds.
-pub(crate) fn parse_utc(text: &str) -> Option<i64> {
-    let number = |range: std::ops::Range<usize>| -> Option<i64> {
-        let digits = text.get(range)?;
-        digits
-            .bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| digits.parse().ok())
-            .flatten()
-    };
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    if text.get(4..5)? != "-" || text.get(7..8)? != "-" || !(1..=12).contains(&month) {
-        return None;
-    }
-    if !(1..=31).contains(&day) {
-        return None;
-    }
-    let (hour, minute, second) = match text.get(10..11) {
-        None => (0, 0, 0),
-        Some("T") => {
-            let second = if text.get(16..17) == Some(":") {
-                number(17..19)?
-            } else {
-                0
-            };
-            (number(11..13)?, number(14..16)?, second)
-        }
-        Some(_) => return None,
-    };
-    if hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    // Days-from-civil (H. Hinnant's algorithm), the inverse of `rfc3339`.
-    let y = year - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
 /// Base62 (`0-9A-Za-z`) of `n`, left-padded with `0` to `width`.
 pub(crate) fn base62(mut n: u64, width: usize) -> String {
     const DIGITS: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -326,29 +282,6 @@ mod tests {
         assert_eq!(rfc3339(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
         assert_eq!(rfc3339(i64::MAX), None);
         assert_eq!(rfc3339(i64::MIN), None);
-    }
-
-    #[test]
-    fn parse_utc_inverts_rfc3339() {
-        for secs in [0, 951_782_400, 1_709_642_555, 1_798_761_600, 4_102_444_800] {
-            let Some(text) = rfc3339(secs) else {
-                panic!("formats {secs}");
-            };
-            assert_eq!(parse_utc(&text), Some(secs), "{text}");
-        }
-        assert_eq!(parse_utc("2027-01-01"), Some(1_798_761_600));
-        assert_eq!(parse_utc("2027-01-01T00:00Z"), Some(1_798_761_600));
-        for bad in [
-            "",
-            "2027",
-            "2027-13-01",
-            "2027-01-32",
-            "2027-01-01X",
-            "20a7-01-01",
-            "2027-01-01T25:00Z",
-        ] {
-            assert_eq!(parse_utc(bad), None, "{bad}");
-        }
     }
 
     #[test]

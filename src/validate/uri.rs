@@ -78,7 +78,7 @@ struct Url {
 }
 
 /// Decodes `%XX` escapes (invalid ones are kept).
-fn percent_decode(text: &str) -> String {
+pub(super) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
