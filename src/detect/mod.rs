@@ -144,22 +144,29 @@ impl<'r> Detector<'r> {
         self.rules
     }
 
-    /// The companion parts of rule `rule` around `secret` in `bytes`, found
-    /// as a scan finds them (for a match made elsewhere, such as in the
-    /// configuration view, placed back in its file).
-    pub fn companions_near(
+    /// Adds to `parts` the companion parts of rule `rule` it does not hold
+    /// yet, found around `secret` in `bytes` as a scan finds them (for a
+    /// match made elsewhere, such as in the configuration view, placed back
+    /// in its file).
+    pub fn add_companions_near(
         &self,
         rule: usize,
         bytes: &[u8],
         secret: &Range<usize>,
-    ) -> Vec<(String, Range<usize>)> {
+        parts: &mut Vec<(String, Range<usize>)>,
+    ) {
         let Some(rule) = self.rules.rules().get(rule) else {
-            return Vec::new();
+            return;
         };
-        rule.companions
-            .iter()
-            .filter_map(|c| Some((c.spec.name.clone(), find_companion(c, bytes, secret)?)))
-            .collect()
+        for companion in &rule.companions {
+            let name = &companion.spec.name;
+            if parts.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            if let Some(range) = find_companion(companion, bytes, secret) {
+                parts.push((name.clone(), range));
+            }
+        }
     }
 
     /// Scans `bytes`, appending matches to `out` sorted by secret start.

@@ -114,6 +114,7 @@ impl View {
         scratch.clear();
         detector.scan(self.text.as_bytes(), scratch);
         let raw = out.len();
+        let rules = detector.rules().rules();
         // Parts of the matches the view adds: a raw match of one (the lone
         // AWS key id beside the secret key the view paired it with) is
         // folded in, as the detector folds companions within one scan.
@@ -129,7 +130,6 @@ impl View {
                 .iter()
                 .position(|m| m.secret.start < secret.end && secret.start < m.secret.end);
             if let Some(at) = overlapping {
-                let rules = detector.rules().rules();
                 let prefix = &mut out[at];
                 if prefix.rule == found.rule
                     && prefix.secret.start == secret.start
@@ -169,11 +169,7 @@ impl View {
             // The view holds only secret-named values: parts it could not
             // see (the `<username>` beside a Maven `<password>`) are looked
             // for around the secret's place in the file.
-            for (name, range) in detector.companions_near(found.rule, bytes, &secret) {
-                if !parts.iter().any(|(n, _)| *n == name) {
-                    parts.push((name, range));
-                }
-            }
+            detector.add_companions_near(found.rule, bytes, &secret, &mut parts);
             view_parts.extend(parts.iter().map(|(_, range)| range.clone()));
             out.push(Match {
                 rule: found.rule,

@@ -276,31 +276,34 @@ impl<'r> Worker<'r> {
         let rule_set: &'r RuleSet = self.rules;
         let rules = rule_set.rules();
         for token in tokens {
-            if self.matches.iter().any(|m| {
-                let spec = &rules[m.rule].spec;
-                m.secret == token.span && !spec.generic && spec.decodes_to.is_some()
-            }) {
-                read_whole.push(token.span.clone());
-            }
-            let covered = self
+            // One look at the raw matches on this token: which rules already
+            // reported it (not reported again from its decoding), which
+            // generic ones its decoding may replace, and whether a provider
+            // rule judged it by its decoding.
+            let mut covered = Vec::new();
+            let mut judged_whole = false;
+            for m in self
                 .matches
                 .iter()
                 .filter(|m| overlaps(&m.secret, &token.span))
-                .filter(|m| {
-                    // (Not a rule that reads the decoding itself: a Docker
-                    // `auth` is a registry credential around the token.)
-                    let rule = &rules[m.rule];
-                    let exact = m.secret.start == token.span.start
-                        && m.secret.end <= token.span.end
-                        && rule.spec.generic
-                        && (rule.scored() || rule.spec.decodes_to.is_none());
-                    if exact {
-                        encoded_generic.push((m.rule, m.secret.clone(), token.span.clone()));
-                    }
-                    !exact
-                })
-                .map(|m| m.rule)
-                .collect();
+            {
+                let rule = &rules[m.rule];
+                judged_whole |=
+                    m.secret == token.span && !rule.spec.generic && rule.spec.decodes_to.is_some();
+                // (Not a generic rule that reads the decoding itself.)
+                let exact = m.secret.start == token.span.start
+                    && m.secret.end <= token.span.end
+                    && rule.spec.generic
+                    && (rule.scored() || rule.spec.decodes_to.is_none());
+                if exact {
+                    encoded_generic.push((m.rule, m.secret.clone(), token.span.clone()));
+                } else {
+                    covered.push(m.rule);
+                }
+            }
+            if judged_whole {
+                read_whole.push(token.span.clone());
+            }
             let level = Level {
                 text: &token.text,
                 prefix: line_prefix(bytes, token.span.start),
